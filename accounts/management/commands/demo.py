@@ -1,0 +1,77 @@
+"""Loads the demo organisations and accounts. Idempotent: running it twice changes nothing."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.apps import apps
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from accounts.models import Membership, Organisation, PhoneNumber, Role, User
+
+DEMO_PASSWORD = "demo-portaal"
+FEATURE_APPS = ("schedules", "telephony", "pbx", "mobile")
+
+
+def _account(email: str, first: str, last: str) -> User:
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=DEMO_PASSWORD, first_name=first, last_name=last)
+    EmailAddress.objects.get_or_create(user=user, email=email, defaults={"primary": True, "verified": True})
+    return user
+
+
+def _member(user: User, organisation: Organisation, role: str) -> None:
+    Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (idempotent)."
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        with scopes_disabled():
+            bakkerij, _ = Organisation.objects.get_or_create(
+                name="Bakkerij De Vries",
+                defaults={
+                    "contact_email": "info@bakkerij.example",
+                    "notification_email": "meldingen@bakkerij.example",
+                    "has_telephony": True,
+                    "has_pbx": True,
+                    "has_mobile": True,
+                },
+            )
+            jansen, _ = Organisation.objects.get_or_create(
+                name="Jansen Installatietechniek",
+                defaults={"contact_email": "info@jansen.example", "has_mobile": True},
+            )
+            for i in range(20):
+                PhoneNumber.objects.get_or_create(
+                    number=f"+3120555{1000 + i:04d}", defaults={"organisation": bakkerij}
+                )
+            _member(_account("beheerder@bakkerij.example", "Sanne", "de Vries"), bakkerij, Role.ADMIN)
+            _member(_account("kijker@bakkerij.example", "Kees", "Kijker"), bakkerij, Role.READ_ONLY)
+            _member(_account("beheerder@jansen.example", "Piet", "Jansen"), jansen, Role.ADMIN)
+            if not User.objects.filter(email="staf@operator.example").exists():
+                User.objects.create_superuser(
+                    email="staf@operator.example",
+                    password=DEMO_PASSWORD,
+                    first_name="Olga",
+                    last_name="Operator",
+                )
+            EmailAddress.objects.get_or_create(
+                user=User.objects.get(email="staf@operator.example"),
+                email="staf@operator.example",
+                defaults={"primary": True, "verified": True},
+            )
+            organisations = {"bakkerij": bakkerij, "jansen": jansen}
+            # Each feature app adds its own demo objects in <app>/demo.py: load(organisations).
+            for config in apps.get_app_configs():
+                if config.name in FEATURE_APPS and importlib.util.find_spec(f"{config.name}.demo"):
+                    importlib.import_module(f"{config.name}.demo").load(organisations)
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,172 @@
+"""Writes on organisations and portal accounts (STYLE.md: keyword-only, atomic, validated)."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+
+from .models import Membership, Organisation, Role, User
+
+INVITATION_SALT = "accounts.invitation"
+INVITATION_MAX_AGE = 7 * 24 * 60 * 60
+
+
+def _password_state(user: User) -> str:
+    # Changes as soon as a password is set or the user logs in: the link works once.
+    return salted_hmac(INVITATION_SALT, f"{user.password}|{user.last_login}").hexdigest()[:20]
+
+
+def invitation_token(user: User) -> str:
+    return signing.dumps({"u": user.pk, "s": _password_state(user)}, salt=INVITATION_SALT, compress=True)
+
+
+def invitation_user(token: str) -> User | None:
+    """The invited account the token belongs to, or None if it is invalid, used or expired."""
+    try:
+        data = signing.loads(token, salt=INVITATION_SALT, max_age=INVITATION_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.filter(pk=data.get("u"), is_active=True).first()
+    if user is None or not constant_time_compare(_password_state(user), str(data.get("s"))):
+        return None
+    return user
+
+
+def _active_admins(organisation: Organisation) -> int:
+    return (
+        Membership.objects.with_scopes_disabled()
+        .select_for_update()
+        .filter(organisation=organisation, is_active=True, role=Role.ADMIN)
+        .count()
+    )
+
+
+def _send_invitation(*, request: HttpRequest | None, membership: Membership, new_account: bool) -> None:
+    user = membership.user
+    if new_account:
+        path = reverse("accept_invitation", kwargs={"token": invitation_token(user)})
+    else:
+        path = reverse("account_login")
+    link = request.build_absolute_uri(path) if request else f"http://127.0.0.1:8000{path}"
+    context = {
+        "membership": membership,
+        "organisation": membership.organisation,
+        "inviter": membership.invited_by,
+        "link": link,
+        "new_account": new_account,
+        "valid_days": INVITATION_MAX_AGE // 86400,
+    }
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        subject = _("You have been invited to manage %(organisation)s") % {
+            "organisation": membership.organisation.name
+        }
+        body = render_to_string("accounts/email/invitation.txt", context)
+    send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
+
+
+@transaction.atomic
+def membership_invite(
+    *,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    role: str,
+    by: User,
+    request: HttpRequest | None = None,
+) -> Membership:
+    """Gives an e-mail address access to the organisation and mails an invitation.
+
+    A new address gets an account without a password and a link to set one; an account
+    that exists already (an IT partner with several customers) just gains the membership.
+    """
+    email = User.objects.normalize_email(email).lower()
+    user = User.objects.filter(email__iexact=email).first()
+    new_account = user is None
+    if user is None:
+        user = User(email=email, first_name=first_name, last_name=last_name, language=organisation.language)
+        user.set_unusable_password()
+        user.full_clean()
+        user.save()
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
+    membership = (
+        Membership.objects.with_scopes_disabled().filter(user=user, organisation=organisation).first()
+    )
+    if membership is not None and membership.is_active:
+        raise ValidationError(_("%(email)s already has access to this organisation.") % {"email": email})
+    if membership is None:
+        membership = Membership(user=user, organisation=organisation)
+    membership.role = role
+    membership.is_active = True
+    membership.invited_by = by
+    membership.full_clean()
+    membership.save()
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
+    transaction.on_commit(
+        lambda: _send_invitation(request=request, membership=membership, new_account=new_account)
+    )
+    return membership
+
+
+@transaction.atomic
+def invitation_accept(*, user: User, password: str) -> None:
+    """Sets the invited account's password; the link proved the address."""
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True, primary=True)
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    demotes = membership.role == Role.ADMIN and role != Role.ADMIN and membership.is_active
+    if demotes and _active_admins(membership.organisation) <= 1:
+        raise ValidationError(_("This is the last administrator. Make someone else administrator first."))
+    membership.role = role
+    membership.full_clean()
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def membership_deactivate(*, membership: Membership, by: User) -> Membership:
+    """Takes away the account's access; without any access left it is logged out everywhere."""
+    if membership.user_id == by.pk:
+        raise ValidationError(_("You cannot deactivate your own account. Ask another administrator."))
+    if (
+        membership.role == Role.ADMIN
+        and membership.is_active
+        and _active_admins(membership.organisation) <= 1
+    ):
+        raise ValidationError(_("This is the last administrator. Make someone else administrator first."))
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    user = membership.user
+    still_member = Membership.objects.with_scopes_disabled().filter(user=user, is_active=True).exists()
+    if not still_member and not user.is_staff:
+        # Inactive accounts are refused by the authentication backends on every request,
+        # which logs them out of every session at once.
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    return membership
+
+
+@transaction.atomic
+def membership_reactivate(*, membership: Membership, by: User) -> Membership:
+    membership.is_active = True
+    membership.save(update_fields=["is_active"])
+    if not membership.user.is_active:
+        membership.user.is_active = True
+        membership.user.save(update_fields=["is_active"])
+    return membership

@@ -1,0 +1,22 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("ÉÉN beheerportaal — operator")
+admin.site.site_title = _("ÉÉN beheerportaal")
+# Staff log in through the same rate-limited allauth login as everyone else.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("account/", include("allauth.urls")),
+    path("telefoon/", include("telephony.urls")),
+    path("telefooncentrale/", include("pbx.urls")),
+    path("mobiel/", include("mobile.urls")),
+    path("", include("accounts.urls")),
+]
+
+handler404 = "een_portal.errors.not_found"
+handler403 = "een_portal.errors.forbidden"
+handler500 = "een_portal.errors.server_error"
