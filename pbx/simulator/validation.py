@@ -1,0 +1,314 @@
+"""Validation of the PBX configuration document, schema_version 1 (format: docs/pbx-config.md).
+
+Pure functions returning a list of "<path>: <reason>" strings, empty when the document is valid. The portal
+shows the first reason to the user, so each reason names the offending field and stays short.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+SCHEMA_VERSION = 1
+MAX_REVISION = 2**63 - 1  # SQLite's INTEGER range.
+
+# check(value, path, errors) appends to errors; composing these keeps the schema below a readable table.
+Check = Callable[[Any, str, list[str]], None]
+
+# [0-9] rather than \d: \d also matches Arabic-Indic and other Unicode digits.
+HHMM = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
+DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EXTENSION = re.compile(r"[0-9]{2,4}")
+E164 = re.compile(r"\+[1-9][0-9]{7,14}")
+TIME_ZONE_SHAPE = re.compile(r"[A-Za-z_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
+
+
+def _at(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _fail(errors: list[str], path: str, reason: str) -> None:
+    errors.append(f"{path or 'config'}: {reason}")
+
+
+def boolean() -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, bool):
+            _fail(errors, path, "expected true or false")
+
+    return check
+
+
+def integer(minimum: int, maximum: int | None = None) -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        # bool is a subclass of int, and true must not pass as 1.
+        if isinstance(value, bool) or not isinstance(value, int):
+            _fail(errors, path, "expected an integer")
+        elif maximum is None and value < minimum:
+            _fail(errors, path, f"must be at least {minimum}")
+        elif maximum is not None and not minimum <= value <= maximum:
+            _fail(errors, path, f"must be between {minimum} and {maximum}")
+
+    return check
+
+
+def text(max_length: int = 200) -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, str) or not value.strip():
+            _fail(errors, path, "expected a non-empty string")
+        elif len(value) > max_length:
+            _fail(errors, path, f"longer than {max_length} characters")
+
+    return check
+
+
+def matching(pattern: re.Pattern[str], expected: str, parse: Callable[[str], object] | None = None) -> Check:
+    """A string in a fixed format; parse() catches values with the right shape but no meaning (2025-02-30)."""
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, str) or not pattern.fullmatch(value):
+            _fail(errors, path, f"expected {expected}")
+            return
+        if parse is not None:
+            try:
+                parse(value)
+            except ValueError:
+                _fail(errors, path, f"not a valid {expected}")
+
+    return check
+
+
+def one_of(*choices: str) -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if value not in choices:
+            _fail(errors, path, "must be one of: " + ", ".join(choices))
+
+    return check
+
+
+def nullable(inner: Check) -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if value is not None:
+            inner(value, path, errors)
+
+    return check
+
+
+def iso_datetime() -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        try:
+            ok = isinstance(value, str) and "T" in value and bool(datetime.fromisoformat(value))
+        except ValueError:
+            ok = False
+        if not ok:
+            _fail(errors, path, "expected an ISO 8601 date and time")
+
+    return check
+
+
+KNOWN_TIME_ZONES = frozenset(available_timezones())
+
+
+def time_zone() -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, str) or not TIME_ZONE_SHAPE.fullmatch(value):
+            _fail(errors, path, "expected an IANA time zone such as Europe/Amsterdam")
+            return
+        if KNOWN_TIME_ZONES:
+            ok = value in KNOWN_TIME_ZONES
+        else:
+            # A Python without system zoneinfo or tzdata knows no zones at all; asking ZoneInfo keeps the
+            # simulator usable there instead of rejecting every document.
+            try:
+                ZoneInfo(value)
+                ok = True
+            except (ZoneInfoNotFoundError, ValueError):
+                ok = False
+        if not ok:
+            _fail(errors, path, f"unknown time zone {value!r}")
+
+    return check
+
+
+def obj(
+    fields: Mapping[str, Check], optional: frozenset[str] = frozenset(), rules: tuple[Check, ...] = ()
+) -> Check:
+    """An object with exactly these fields; rules run only when the fields themselves are valid, so that they
+    may rely on types and do not repeat an error that was already reported."""
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, dict):
+            _fail(errors, path, "expected an object")
+            return
+        before = len(errors)
+        errors.extend(f"{_at(path, key)}: unknown field" for key in value if key not in fields)
+        for key, field_check in fields.items():
+            if key in value:
+                field_check(value[key], _at(path, key), errors)
+            elif key not in optional:
+                _fail(errors, _at(path, key), "is required")
+        if len(errors) == before:
+            for rule in rules:
+                rule(value, path, errors)
+
+    return check
+
+
+def list_of(item: Check, unique_key: bool = False) -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, list):
+            _fail(errors, path, "expected a list")
+            return
+        seen: set[str] = set()
+        for index, element in enumerate(value):
+            item(element, _at(path, index), errors)
+            key = element.get("key") if isinstance(element, dict) else None
+            if unique_key and isinstance(key, str):
+                if key in seen:
+                    _fail(errors, _at(_at(path, index), "key"), f"duplicate key {key!r}")
+                seen.add(key)
+
+    return check
+
+
+# Cross-field rules. They run after the structural checks of their object passed.
+
+
+def _range_order(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    # Ranges never cross midnight: a night shift is two ranges on two days, so "which day" stays unambiguous.
+    if value["from"] >= value["to"]:
+        _fail(errors, _at(path, "to"), "must be later than from (ranges do not cross midnight)")
+
+
+def _holiday_order(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    start, end = value["start"], value["end"]
+    if len(start) != len(end):
+        _fail(errors, _at(path, "end"), "must have the same form as start (both dates or both date-times)")
+    elif end < start:  # Same fixed-width ISO form, so string order is time order.
+        _fail(errors, _at(path, "end"), "must not be before start")
+
+
+def _destination_value(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    if value["type"] == "extension" and not EXTENSION.fullmatch(value["value"]):
+        _fail(errors, _at(path, "value"), "an extension is 2 to 4 digits")
+    elif value["type"] == "external" and not E164.fullmatch(value["value"]):
+        _fail(errors, _at(path, "value"), "an external number is E.164: + followed by 8 to 15 digits")
+
+
+def _night_mode_schedules(document: dict[str, Any], path: str, errors: list[str]) -> None:
+    night_mode, schedules = document["night_mode"], document["schedules"]
+    for field, kind in (("time_schedule", "time"), ("holiday_schedule", "holiday")):
+        key = night_mode[field]
+        if key is not None and key not in {schedule["key"] for schedule in schedules[kind]}:
+            _fail(errors, f"night_mode.{field}", f"refers to unknown {kind} schedule {key!r}")
+    if (
+        night_mode["setting"] == "auto"
+        and night_mode["time_schedule"] is None
+        and night_mode["holiday_schedule"] is None
+    ):
+        _fail(errors, "night_mode.setting", "auto needs a time_schedule or a holiday_schedule")
+
+
+def _keyed_objects() -> Check:
+    # users, hunt_groups and ivr_menus are specified later; until then only their identity is checked.
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, dict):
+            _fail(errors, path, "expected an object")
+        elif "key" not in value:
+            _fail(errors, _at(path, "key"), "is required")
+        else:
+            text()(value["key"], _at(path, "key"), errors)
+
+    return list_of(check, unique_key=True)
+
+
+def _parse_moment(value: str) -> object:
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M") if "T" in value else date.fromisoformat(value)
+
+
+# A whole day (inclusive) or a minute, both in the organisation's time zone.
+MOMENT = matching(
+    re.compile(f"{DAY.pattern}(?:T[0-9]{{2}}:[0-9]{{2}})?"), "YYYY-MM-DD or YYYY-MM-DDTHH:MM", _parse_moment
+)
+# 24:00 closes a range at the end of the day.
+END_OF_RANGE = matching(re.compile(f"{HHMM.pattern}|24:00"), "HH:MM")
+BARRING_FIELDS = ("international", "mobile", "premium_0900", "erotic_0906", "entertainment_0909")
+
+TIME_RANGE = obj(
+    {"day": integer(0, 6), "from": matching(HHMM, "HH:MM"), "to": END_OF_RANGE}, rules=(_range_order,)
+)
+TIME_SCHEDULE = obj({"key": text(), "name": text(), "ranges": list_of(TIME_RANGE)})
+HOLIDAY_ENTRY = obj({"name": text(), "start": MOMENT, "end": MOMENT}, rules=(_holiday_order,))
+HOLIDAY_SCHEDULE = obj({"key": text(), "name": text(), "entries": list_of(HOLIDAY_ENTRY)})
+
+NIGHT_MODE = obj(
+    {
+        "setting": one_of("off", "on", "auto"),
+        "time_schedule": nullable(text()),
+        "holiday_schedule": nullable(text()),
+        "override": nullable(obj({"active": boolean(), "until": nullable(iso_datetime())})),
+        "destination": obj(
+            {"type": one_of("extension", "external"), "value": text(32)}, rules=(_destination_value,)
+        ),
+    }
+)
+
+CONFIG = obj(
+    {
+        "schema_version": integer(SCHEMA_VERSION, SCHEMA_VERSION),
+        "organisation": obj({"id": integer(1), "name": text(), "time_zone": time_zone()}),
+        "barring": obj({name: boolean() for name in BARRING_FIELDS}),
+        "night_mode": NIGHT_MODE,
+        "schedules": obj(
+            {
+                "time": list_of(TIME_SCHEDULE, unique_key=True),
+                "holiday": list_of(HOLIDAY_SCHEDULE, unique_key=True),
+            }
+        ),
+        "users": _keyed_objects(),
+        "hunt_groups": _keyed_objects(),
+        "ivr_menus": _keyed_objects(),
+    },
+    optional=frozenset({"users", "hunt_groups", "ivr_menus"}),
+    rules=(_night_mode_schedules,),
+)
+
+
+def validate_config(config: Any) -> list[str]:
+    """Errors in a configuration document, paths relative to the document ("barring.mobile: ...")."""
+    errors: list[str] = []
+    if isinstance(config, dict) and "schema_version" in config and config["schema_version"] != SCHEMA_VERSION:
+        # Everything else would be judged against the wrong schema; one clear reason is more useful.
+        return [
+            f"schema_version: unsupported version {config['schema_version']!r}, expected {SCHEMA_VERSION}"
+        ]
+    CONFIG(config, "", errors)
+    return errors
+
+
+def validate_push(body: Any, organisation_id: int) -> list[str]:
+    """Errors in a PUT body {"revision": ..., "config": ...} for the organisation named in the URL."""
+    if not isinstance(body, dict):
+        return ["body: expected an object with revision and config"]
+    errors = [f"{key}: unknown field" for key in body if key not in ("revision", "config")]
+    if "revision" not in body:
+        errors.append("revision: is required")
+    else:
+        integer(1, MAX_REVISION)(body["revision"], "revision", errors)
+    if "config" not in body:
+        errors.append("config: is required")
+        return errors
+    config_errors = validate_config(body["config"])
+    errors.extend(config_errors)
+    if not config_errors and body["config"]["organisation"]["id"] != organisation_id:
+        # A document pushed to the wrong organisation is a portal bug that would reconfigure another customer.
+        pushed_id = body["config"]["organisation"]["id"]
+        errors.append(
+            f"organisation.id: {pushed_id} does not match the organisation in the URL ({organisation_id})"
+        )
+    return errors
