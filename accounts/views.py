@@ -34,7 +34,7 @@ def home(request: PortalRequest) -> HttpResponse:
     return redirect("organisation_settings")
 
 
-def _safe_next(request: HttpRequest, fallback: str) -> str:
+def safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return target
@@ -61,7 +61,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
     from django.conf import settings
 
     language = request.POST.get("language", "")
-    response = HttpResponseRedirect(_safe_next(request, reverse("home")))
+    response = HttpResponseRedirect(safe_next(request, reverse("home")))
     if language and check_for_language(language) and language in dict(settings.LANGUAGES):
         user = request.user
         if isinstance(user, User) and user.language != language:

@@ -219,9 +219,19 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    "pbx-reconcile": {
+        "task": "pbx.tasks.reconcile",
+        "schedule": float(os.environ.get("PBX_RECONCILE_SECONDS", "30")),
+    },
+}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
+
+# The PBX (in the demo and in tests: the bundled simulator, pbx/simulator/).
+PBX_URL = os.environ.get("PBX_URL", f"http://127.0.0.1:{os.environ.get('PBX_SIMULATOR_PORT', '8090')}")
+PBX_TOKEN = os.environ.get("PBX_TOKEN", "demo-pbx-token")
+PBX_TIMEOUT = float(os.environ.get("PBX_TIMEOUT", "5"))
 
 # E-mail: SMTP when EMAIL_HOST is set; otherwise every mail is written to var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

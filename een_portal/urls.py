@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("account/", include("allauth.urls")),
     path("telefoon/", include("telephony.urls")),
+    path("telefooncentrale/schemas/", include("schedules.urls")),
     path("telefooncentrale/", include("pbx.urls")),
     path("mobiel/", include("mobile.urls")),
     path("", include("accounts.urls")),

@@ -1,11 +1,112 @@
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+"""Telefooncentrale: overview, company night mode and the PBX sync status line."""
 
-from accounts.tenancy import PortalRequest, product_required
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.tenancy import PortalRequest, organisation_required, product_required
+from accounts.views import safe_next
+from schedules.services import ensure_builtin_time_schedule
+
+from . import services, sync
+from .forms import NightModeForm
+from .models import DestinationType, NightModeSetting, PbxSync
+from .texts import night_mode_sentence
+
+
+def _night_context(request: PortalRequest) -> dict[str, object]:
+    night = services.night_mode_get(organisation=request.organisation)
+    state = services.night_mode_state(night)
+    return {"night": night, "night_state": state, "night_sentence": night_mode_sentence(night, state)}
 
 
 @require_GET
 @product_required("pbx")
 def index(request: PortalRequest) -> HttpResponse:
-    return render(request, "pbx/index.html")
+    return render(request, "pbx/index.html", _night_context(request))
+
+
+@require_http_methods(["GET", "POST"])
+@product_required("pbx")
+def night_mode(request: PortalRequest) -> HttpResponse:
+    organisation = request.organisation
+    ensure_builtin_time_schedule(organisation=organisation)
+    night = services.night_mode_get(organisation=organisation)
+    if request.method == "POST":
+        form = NightModeForm(request.POST, organisation=organisation)
+        if form.is_valid():
+            destination_type, destination_value = form.cleaned_data["destination"]
+            try:
+                services.night_mode_update(
+                    organisation=organisation,
+                    by=request.user,
+                    setting=form.cleaned_data["setting"],
+                    time_schedule=form.cleaned_data["time_schedule"],
+                    holiday_schedule=form.cleaned_data["holiday_schedule"],
+                    destination_type=destination_type,
+                    destination_value=destination_value,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("pbx:night_mode")
+    else:
+        shown = night.destination_value
+        if night.destination_type == DestinationType.EXTERNAL:
+            from accounts.models import format_phone_number
+
+            shown = format_phone_number(night.destination_value)
+        form = NightModeForm(
+            organisation=organisation,
+            initial={
+                "setting": night.setting,
+                "time_schedule": night.time_schedule_id,
+                "holiday_schedule": night.holiday_schedule_id,
+                "destination": shown,
+            },
+        )
+    context = {"form": form, **_night_context(request), "auto": NightModeSetting.AUTO}
+    return render(request, "pbx/night_mode.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@product_required("pbx")
+def night_mode_override(request: PortalRequest) -> HttpResponse:
+    action = request.POST.get("action")
+    active = {"on": True, "off": False, "end": None}.get(action or "", "invalid")
+    if active == "invalid":
+        messages.error(request, _("Choose to switch night mode on, off, or to end the manual switch."))
+        return redirect("pbx:night_mode")
+    try:
+        services.night_mode_override(organisation=request.organisation, by=request.user, active=active)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("Night mode follows the schedule again.") if active is None else _("Changes saved.")
+        )
+    return redirect("pbx:index" if request.POST.get("next") == "index" else "pbx:night_mode")
+
+
+@require_GET
+@organisation_required
+def sync_status(request: PortalRequest) -> HttpResponse:
+    return render(request, "pbx/_sync_status.html")
+
+
+@require_POST
+@organisation_required
+def sync_retry(request: PortalRequest) -> HttpResponse:
+    PbxSync.objects.filter(organisation=request.organisation).update(next_attempt_at=None)
+    sync.queue_push(request.organisation.pk)
+    messages.info(request, _("We are trying again now."))
+    if request.htmx:
+        return render(request, "pbx/_sync_status.html")
+    return redirect(safe_next(request, reverse("pbx:index")))

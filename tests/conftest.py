@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.cache import cache
-from django.test import Client
 from django_scopes import scopes_disabled
-from factories import MembershipFactory, OrganisationFactory, PhoneNumberFactory
-
-PASSWORD = "demo-portaal"
+from factories import MembershipFactory, OrganisationFactory, PhoneNumberFactory, login
 
 
 @pytest.fixture(autouse=True)
@@ -54,12 +51,6 @@ def readonly(org):
 @pytest.fixture
 def outsider(other_org):
     return MembershipFactory(organisation=other_org, user__email="beheerder@jansen.example").user
-
-
-def login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import factory
 from allauth.account.models import EmailAddress
+from django.test import Client
 
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
 
@@ -51,3 +52,10 @@ class PhoneNumberFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     number = factory.Sequence(lambda n: f"+3130{2000000 + n:07d}")
+
+
+def login(user: User) -> Client:
+    """A test client logged in as the user, without going through the login form."""
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client

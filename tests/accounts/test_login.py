@@ -2,10 +2,10 @@ import re
 import time
 
 import pytest
-from conftest import PASSWORD, login
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from factories import PASSWORD, login
 
 from accounts.middleware import SESSION_ACTIVE_AT, SESSION_LOGIN_AT
 

@@ -1,11 +1,10 @@
 import re
 
 import pytest
-from conftest import login
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from factories import MembershipFactory, UserFactory
+from factories import MembershipFactory, UserFactory, login
 
 from accounts.models import Membership, Role, User
 

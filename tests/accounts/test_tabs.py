@@ -1,6 +1,6 @@
 import pytest
-from conftest import login
 from django.urls import reverse
+from factories import login
 
 pytestmark = pytest.mark.django_db
 

@@ -71,7 +71,7 @@ class Command(BaseCommand):
             )
             organisations = {"bakkerij": bakkerij, "jansen": jansen}
             # Each feature app adds its own demo objects in <app>/demo.py: load(organisations).
-            for config in apps.get_app_configs():
-                if config.name in FEATURE_APPS and importlib.util.find_spec(f"{config.name}.demo"):
-                    importlib.import_module(f"{config.name}.demo").load(organisations)
+            for name in FEATURE_APPS:  # in dependency order
+                if apps.is_installed(name) and importlib.util.find_spec(f"{name}.demo"):
+                    importlib.import_module(f"{name}.demo").load(organisations)
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,49 @@
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import NightMode, PbxSync
+from .sync import queue_push
+
+
+@admin.register(PbxSync)
+class PbxSyncAdmin(admin.ModelAdmin):
+    list_display = [
+        "organisation",
+        "desired_revision",
+        "applied_revision",
+        "in_sync",
+        "pending_since",
+        "last_attempt_at",
+        "last_error",
+    ]
+    list_select_related = ["organisation"]
+    search_fields = ["organisation__name"]
+    readonly_fields = [f.name for f in PbxSync._meta.fields]
+    actions = ["push_now"]
+
+    @admin.display(boolean=True, description=_("in sync"))
+    def in_sync(self, obj: PbxSync) -> bool:
+        return obj.in_sync
+
+    @admin.action(description=_("Push the configuration to the PBX now"))
+    def push_now(self, request: HttpRequest, queryset: QuerySet[PbxSync]) -> None:
+        ids = list(queryset.values_list("organisation_id", flat=True))
+        queryset.update(next_attempt_at=None)
+        for organisation_id in ids:
+            queue_push(organisation_id)
+        self.message_user(
+            request, _("Push queued for %(count)d organisations.") % {"count": len(ids)}, messages.SUCCESS
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(NightMode)
+class NightModeAdmin(SimpleHistoryAdmin):
+    list_display = ["organisation", "setting", "time_schedule", "holiday_schedule", "destination_value"]
+    list_select_related = ["organisation", "time_schedule", "holiday_schedule"]
+    list_filter = ["setting"]

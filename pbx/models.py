@@ -1,0 +1,106 @@
+"""Company night mode and the PBX sync state of an organisation."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+from simple_history.models import HistoricalRecords
+
+from accounts.models import Organisation
+from schedules.models import HolidaySchedule, TimeSchedule
+
+COMPANY_VOICEMAIL = "999"
+
+
+class NightModeSetting(models.TextChoices):
+    OFF = "off", _("Off")
+    ON = "on", _("On")
+    AUTO = "auto", _("Automatic")
+
+
+class NightModeFollow(models.TextChoices):
+    """The per-object choice of R3.5 (users, hunt groups and IVR menus use it)."""
+
+    FOLLOW = "follow", _("Follow company setting")
+    ON = "on", _("On")
+    OFF = "off", _("Off")
+
+
+class DestinationType(models.TextChoices):
+    EXTENSION = "extension", _("Internal extension")
+    EXTERNAL = "external", _("External number")
+
+
+class NightMode(models.Model):
+    """The organisation's night mode ("Nachtschakeling", R3.1-R3.4)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="night_mode")
+    setting = models.CharField(
+        _("night mode"), max_length=8, choices=NightModeSetting.choices, default=NightModeSetting.OFF
+    )
+    time_schedule = models.ForeignKey(
+        TimeSchedule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="night_modes",
+        verbose_name=_("time schedule"),
+    )
+    holiday_schedule = models.ForeignKey(
+        HolidaySchedule,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="night_modes",
+        verbose_name=_("holiday schedule"),
+    )
+    destination_type = models.CharField(
+        _("destination"), max_length=10, choices=DestinationType.choices, default=DestinationType.EXTENSION
+    )
+    destination_value = models.CharField(_("extension or number"), max_length=20, default=COMPANY_VOICEMAIL)
+    override_active = models.BooleanField(_("manual override: night mode on"), null=True, blank=True)
+    override_until = models.DateTimeField(_("manual override until"), null=True, blank=True)
+
+    objects = ScopedManager(organisation="organisation")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("night mode")
+        verbose_name_plural = _("night modes")
+
+    def __str__(self) -> str:
+        return str(self.get_setting_display())
+
+    def usage_label(self) -> str:
+        return str(_("Company night mode"))
+
+
+class PbxSync(models.Model):
+    """Desired versus applied configuration revision of one organisation (DESIGN.md)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="pbx_sync")
+    desired_revision = models.PositiveBigIntegerField(_("desired revision"), default=0)
+    applied_revision = models.PositiveBigIntegerField(_("applied revision"), default=0)
+    pending_since = models.DateTimeField(_("pending since"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_retryable = models.BooleanField(default=True)
+    failed_revision = models.PositiveBigIntegerField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        verbose_name = _("PBX sync state")
+        verbose_name_plural = _("PBX sync states")
+        indexes = [models.Index(fields=["applied_revision", "desired_revision"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.applied_revision}/{self.desired_revision}"
+
+    @property
+    def in_sync(self) -> bool:
+        return self.applied_revision >= self.desired_revision

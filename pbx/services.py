@@ -1,0 +1,109 @@
+"""Writes on the company night mode (R3), each one announced to the PBX sync."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from schedules.models import HolidaySchedule, TimeSchedule
+
+from . import nightmode
+from .models import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeSetting
+from .sync import config_changed
+
+
+def night_mode_get(*, organisation: Organisation) -> NightMode:
+    night = (
+        NightMode.objects.filter(organisation=organisation)
+        .select_related("time_schedule", "holiday_schedule")
+        .first()
+    )
+    return night or NightMode(organisation=organisation)
+
+
+@transaction.atomic
+def night_mode_update(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    setting: str,
+    time_schedule: TimeSchedule | None,
+    holiday_schedule: HolidaySchedule | None,
+    destination_type: str = DestinationType.EXTENSION,
+    destination_value: str = COMPANY_VOICEMAIL,
+) -> NightMode:
+    if setting == NightModeSetting.AUTO and time_schedule is None:
+        raise ValidationError({"time_schedule": _("Choose a time schedule for automatic night mode.")})
+    for schedule in (time_schedule, holiday_schedule):
+        if schedule is not None and schedule.organisation_id != organisation.pk:
+            raise ValidationError(_("Choose one of your own schedules."))
+    night = night_mode_get(organisation=organisation)
+    if night.pk:
+        night = NightMode.objects.select_for_update().get(pk=night.pk)
+    schedule_changed = (night.time_schedule_id, night.holiday_schedule_id) != (
+        time_schedule.pk if time_schedule else None,
+        holiday_schedule.pk if holiday_schedule else None,
+    )
+    night.setting = setting
+    night.time_schedule = time_schedule
+    night.holiday_schedule = holiday_schedule
+    night.destination_type = destination_type
+    night.destination_value = destination_value
+    if setting != NightModeSetting.AUTO or schedule_changed:
+        # An override belongs to the schedule it was made against.
+        night.override_active = None
+        night.override_until = None
+    night.full_clean()
+    night.save()
+    config_changed(organisation=organisation)
+    return night
+
+
+def _schedule_data(night: NightMode) -> tuple[tuple, tuple]:
+    ranges = night.time_schedule.engine_ranges() if night.time_schedule else ()
+    holidays = night.holiday_schedule.engine_periods() if night.holiday_schedule else ()
+    return ranges, holidays
+
+
+def night_mode_state(night: NightMode, at: datetime | None = None) -> nightmode.NightModeState:
+    ranges, holidays = _schedule_data(night)
+    override = None
+    if night.override_active is not None:
+        override = nightmode.Override(active=bool(night.override_active), until=night.override_until)
+    if night.setting == NightModeSetting.AUTO and night.time_schedule is None:
+        return nightmode.evaluate(
+            NightModeSetting.OFF, (), (), night.organisation.time_zone, at or timezone.now()
+        )
+    return nightmode.evaluate(
+        night.setting, ranges, holidays, night.organisation.time_zone, at or timezone.now(), override
+    )
+
+
+@transaction.atomic
+def night_mode_override(*, organisation: Organisation, by: User | None, active: bool | None) -> NightMode:
+    """Switches night mode on or off against the schedule until its next change; None ends it."""
+    night = night_mode_get(organisation=organisation)
+    if not night.pk or night.setting != NightModeSetting.AUTO:
+        raise ValidationError(_("A manual switch is only possible while night mode is automatic."))
+    night = (
+        NightMode.objects.select_for_update()
+        .select_related("time_schedule", "holiday_schedule")
+        .get(pk=night.pk)
+    )
+    if active is None:
+        night.override_active = None
+        night.override_until = None
+    else:
+        ranges, holidays = _schedule_data(night)
+        night.override_active = active
+        night.override_until = nightmode.override_until(
+            ranges, holidays, organisation.time_zone, timezone.now()
+        )
+    night.save()
+    config_changed(organisation=organisation)
+    return night

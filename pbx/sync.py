@@ -1,0 +1,37 @@
+"""Desired state, pushed by revision (DESIGN.md): bump in the transaction, push on commit."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Case, F, Value, When
+from django.utils import timezone
+
+from accounts.models import Organisation
+
+from .models import PbxSync
+
+
+def config_changed(*, organisation: Organisation) -> None:
+    """Call inside the transaction of every change that affects the PBX configuration."""
+    PbxSync.objects.with_scopes_disabled().get_or_create(organisation=organisation)
+    PbxSync.objects.with_scopes_disabled().filter(organisation=organisation).update(
+        desired_revision=F("desired_revision") + 1,
+        pending_since=Case(
+            When(applied_revision__gte=F("desired_revision"), then=Value(timezone.now())),
+            default=F("pending_since"),
+        ),
+    )
+    organisation_id = organisation.pk
+    transaction.on_commit(lambda: queue_push(organisation_id))
+
+
+def queue_push(organisation_id: int) -> None:
+    from .tasks import push_config
+
+    # A broker that is down must not break the user's save: reconcile picks it up later.
+    try:
+        push_config.delay(organisation_id)
+    except Exception:
+        import logging
+
+        logging.getLogger(__name__).warning("Could not queue PBX push for organisation %s", organisation_id)

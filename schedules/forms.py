@@ -1,0 +1,160 @@
+from __future__ import annotations
+
+from datetime import date, time
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import engine
+from .models import Weekday
+from .services import EntryData
+
+WEEKDAYS_ALL = 7  # "Monday to Friday"
+EVERY_DAY = 8
+DAY_CHOICES = [
+    ("", "—"),
+    *Weekday.choices,
+    (WEEKDAYS_ALL, _("Monday to Friday")),
+    (EVERY_DAY, _("Every day")),
+]
+TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "class": "form-control"}, format="%H:%M")
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class NameForm(forms.Form):
+    name = forms.CharField(
+        label=_("description"),
+        max_length=100,
+        error_messages={"required": _("Enter a clear description, for example “Openingstijden winkel”.")},
+    )
+
+
+class TimeRangeForm(forms.Form):
+    weekday = forms.TypedChoiceField(label=_("day"), choices=DAY_CHOICES, coerce=int, required=False)
+    start = forms.TimeField(label=_("from"), required=False, widget=TIME_WIDGET)
+    end = forms.TimeField(label=_("to"), required=False, widget=TIME_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        weekday, start, end = data.get("weekday"), data.get("start"), data.get("end")
+        filled = [v for v in (weekday, start, end) if v not in (None, "")]
+        if not filled or self.errors:
+            return data
+        if weekday in (None, "") or start is None or end is None:
+            raise forms.ValidationError(
+                _("Fill in a day, a from time and a to time, or leave the row empty.")
+            )
+        if start == end and start != time(0):
+            raise forms.ValidationError(
+                _("From and to are the same. Choose an end after the start (00:00 means midnight).")
+            )
+        return data
+
+    def ranges(self) -> list[engine.WeeklyRange]:
+        data = self.cleaned_data
+        if not data or data.get("weekday") in (None, ""):
+            return []
+        days = {WEEKDAYS_ALL: range(5), EVERY_DAY: range(7)}.get(data["weekday"], [data["weekday"]])
+        return [engine.WeeklyRange(day, data["start"], data["end"]) for day in days]
+
+
+TimeRangeFormSet = forms.formset_factory(TimeRangeForm, extra=3, max_num=100, absolute_max=200)
+
+
+class HolidayEntryForm(forms.Form):
+    name = forms.CharField(
+        label=_("name"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
+    )
+    start_date = forms.DateField(label=_("from date"), required=False, widget=DATE_WIDGET)
+    end_date = forms.DateField(
+        label=_("to date"), required=False, widget=DATE_WIDGET, help_text=_("Empty: the same day.")
+    )
+    start_time = forms.TimeField(label=_("from time"), required=False, widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("to time"), required=False, widget=TIME_WIDGET)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.errors or not any(
+            data.get(f) for f in ("name", "start_date", "end_date", "start_time", "end_time")
+        ):
+            return data
+        if not data.get("start_date"):
+            raise forms.ValidationError(_("Fill in the date, or leave the row empty."))
+        data["end_date"] = data.get("end_date") or data["start_date"]
+        if data["end_date"] < data["start_date"]:
+            raise forms.ValidationError(_("The end date is before the start date."))
+        if (data.get("start_time") is None) != (data.get("end_time") is None):
+            raise forms.ValidationError(_("Fill in both times, or neither for whole days."))
+        if data.get("start_time") and (data["start_date"], data["start_time"]) >= (
+            data["end_date"],
+            data["end_time"],
+        ):
+            raise forms.ValidationError(_("The end is not after the start."))
+        return data
+
+    def entry(self) -> EntryData | None:
+        data = self.cleaned_data
+        if not data or not data.get("start_date"):
+            return None
+        return EntryData(
+            name=data.get("name", ""),
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            start_time=data.get("start_time"),
+            end_time=data.get("end_time"),
+        )
+
+
+HolidayEntryFormSet = forms.formset_factory(HolidayEntryForm, extra=3, max_num=400, absolute_max=500)
+
+
+class PublicHolidaysForm(forms.Form):
+    year = forms.IntegerField(
+        label=_("year"),
+        min_value=1900,
+        max_value=2200,
+        error_messages={"required": _("Choose a year."), "invalid": _("Choose a year, for example 2027.")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class IcsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("iCalendar file (.ics)"),
+        error_messages={"required": _("Choose an .ics file to import."), "empty": _("The file is empty.")},
+    )
+
+    def clean_file(self) -> bytes:
+        upload = self.cleaned_data["file"]
+        if upload.size > 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        return upload.read()
+
+
+def initial_ranges(ranges: list[engine.WeeklyRange]) -> list[dict[str, object]]:
+    return [{"weekday": r.weekday, "start": r.start, "end": r.end} for r in ranges]
+
+
+def initial_entries(entries: list[Any]) -> list[dict[str, object]]:
+    return [
+        {
+            "name": e.name,
+            "start_date": e.start_date,
+            "end_date": e.end_date if e.end_date != e.start_date else None,
+            "start_time": e.start_time,
+            "end_time": e.end_time,
+        }
+        for e in entries
+    ]
+
+
+def today() -> date:
+    return timezone.localdate()

@@ -1,0 +1,292 @@
+"""Telefooncentrale → Schema's: list, create, view and edit, delete, holidays and iCalendar."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.tenancy import PortalRequest, product_required
+
+from . import presentation, services
+from .forms import (
+    HolidayEntryFormSet,
+    IcsImportForm,
+    NameForm,
+    PublicHolidaysForm,
+    TimeRangeFormSet,
+    initial_entries,
+    initial_ranges,
+)
+from .models import HolidaySchedule, TimeSchedule
+
+
+def _time_schedules(request: PortalRequest) -> Any:
+    return TimeSchedule.objects.filter(organisation=request.organisation).prefetch_related("ranges")
+
+
+def _holiday_schedules(request: PortalRequest) -> Any:
+    return HolidaySchedule.objects.filter(organisation=request.organisation).prefetch_related("entries")
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@require_GET
+@product_required("pbx")
+def schedule_list(request: PortalRequest) -> HttpResponse:
+    organisation = request.organisation
+    services.ensure_builtin_time_schedule(organisation=organisation)
+    time_schedules = list(_time_schedules(request))
+    holiday_schedules = list(_holiday_schedules(request))
+    time_used = services.usages(time_schedules)
+    holiday_used = services.usages(holiday_schedules)
+    now = timezone.now()
+    tz = organisation.time_zone
+    context = {
+        "time_rows": [
+            {
+                "schedule": s,
+                "summary": presentation.describe(s.engine_ranges()),
+                "state": presentation.state_text(s.engine_ranges(), (), tz, now),
+                "used_by": time_used.get(s.pk, []),
+            }
+            for s in time_schedules
+        ],
+        "holiday_rows": [
+            {
+                "schedule": s,
+                "count": len(s.entries.all()),
+                "used_by": holiday_used.get(s.pk, []),
+                "next": next((e for e in s.entries.all() if e.end_date >= timezone.localdate()), None),
+            }
+            for s in holiday_schedules
+        ],
+    }
+    return render(request, "schedules/list.html", context)
+
+
+def _time_form_context(
+    request: PortalRequest, schedule: TimeSchedule | None, name_form: NameForm, formset: Any
+) -> dict[str, Any]:
+    context: dict[str, Any] = {"schedule": schedule, "name_form": name_form, "formset": formset}
+    if schedule is not None:
+        ranges = schedule.engine_ranges()
+        context["state"] = presentation.state_text(ranges, (), request.organisation.time_zone)
+        context["picture"] = presentation.week_picture(ranges)
+        context["used_by"] = services.usages([schedule]).get(schedule.pk, [])
+    return context
+
+
+def _save_time_schedule(request: PortalRequest, schedule: TimeSchedule | None) -> HttpResponse:
+    if request.method == "POST":
+        name_form = NameForm(request.POST)
+        formset = TimeRangeFormSet(request.POST, prefix="ranges")
+        if name_form.is_valid() and formset.is_valid():
+            ranges = [r for form in formset for r in form.ranges()]
+            try:
+                saved, merged = services.time_schedule_save(
+                    organisation=request.organisation,
+                    schedule=schedule,
+                    by=request.user,
+                    name=name_form.cleaned_data["name"],
+                    ranges=ranges,
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict"):
+                    for field, errors in exc.error_dict.items():
+                        name_form.add_error(field if field in name_form.fields else None, errors)
+                else:
+                    name_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                if merged:
+                    messages.info(request, _("Overlapping times have been merged."))
+                return redirect("schedules:time_detail", pk=saved.pk)
+        status = 400
+    else:
+        name_form = NameForm(initial={"name": schedule.name} if schedule else None)
+        ranges = list(schedule.engine_ranges()) if schedule else []
+        formset = TimeRangeFormSet(initial=initial_ranges(ranges), prefix="ranges")
+        status = 200
+    return render(
+        request,
+        "schedules/time_form.html",
+        _time_form_context(request, schedule, name_form, formset),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@product_required("pbx")
+def time_schedule_create(request: PortalRequest) -> HttpResponse:
+    return _save_time_schedule(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@product_required("pbx")
+def time_schedule_detail(request: PortalRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(_time_schedules(request), pk=pk)
+    if schedule.is_builtin and request.method == "POST":
+        messages.error(request, _("The built-in schedule “Elke dag, de hele dag” cannot be changed."))
+        return redirect("schedules:time_detail", pk=pk)
+    return _save_time_schedule(request, schedule)
+
+
+def _delete(request: PortalRequest, schedule: TimeSchedule | HolidaySchedule, detail: str) -> HttpResponse:
+    try:
+        services.schedule_delete(schedule=schedule, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect(detail, pk=schedule.pk)
+    messages.success(request, _("Schedule “%(name)s” deleted.") % {"name": schedule.name})
+    return redirect("schedules:list")
+
+
+@require_POST
+@product_required("pbx")
+def time_schedule_delete(request: PortalRequest, pk: int) -> HttpResponse:
+    return _delete(request, get_object_or_404(_time_schedules(request), pk=pk), "schedules:time_detail")
+
+
+def _holiday_context(
+    request: PortalRequest, schedule: HolidaySchedule | None, name_form: NameForm, formset: Any, **extra: Any
+) -> dict[str, Any]:
+    context: dict[str, Any] = {
+        "schedule": schedule,
+        "name_form": name_form,
+        "formset": formset,
+        "public_form": extra.get("public_form") or PublicHolidaysForm(),
+        "import_form": extra.get("import_form") or IcsImportForm(),
+    }
+    if schedule is not None:
+        now = timezone.now()
+        current = services.engine.holiday_at(schedule.engine_periods(), request.organisation.time_zone, now)
+        context["current"] = current
+        context["used_by"] = services.usages([schedule]).get(schedule.pk, [])
+        context["upcoming"] = [e for e in schedule.entries.all() if e.end_date >= timezone.localdate()][:3]
+    return context
+
+
+def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | None) -> HttpResponse:
+    if request.method == "POST":
+        name_form = NameForm(request.POST)
+        formset = HolidayEntryFormSet(request.POST, prefix="entries")
+        if name_form.is_valid() and formset.is_valid():
+            entries = [e for form in formset if (e := form.entry()) is not None]
+            try:
+                saved = services.holiday_schedule_save(
+                    organisation=request.organisation,
+                    schedule=schedule,
+                    by=request.user,
+                    name=name_form.cleaned_data["name"],
+                    entries=entries,
+                )
+            except ValidationError as exc:
+                if hasattr(exc, "error_dict") and "name" in exc.error_dict:
+                    name_form.add_error("name", exc.error_dict["name"])
+                else:
+                    name_form.add_error(None, exc)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("schedules:holiday_detail", pk=saved.pk)
+        status = 400
+    else:
+        name_form = NameForm(initial={"name": schedule.name} if schedule else None)
+        existing = list(schedule.entries.all()) if schedule else []
+        formset = HolidayEntryFormSet(initial=initial_entries(existing), prefix="entries")
+        status = 200
+    return render(
+        request,
+        "schedules/holiday_form.html",
+        _holiday_context(request, schedule, name_form, formset),
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@product_required("pbx")
+def holiday_schedule_create(request: PortalRequest) -> HttpResponse:
+    return _save_holiday_schedule(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@product_required("pbx")
+def holiday_schedule_detail(request: PortalRequest, pk: int) -> HttpResponse:
+    return _save_holiday_schedule(request, get_object_or_404(_holiday_schedules(request), pk=pk))
+
+
+@require_POST
+@product_required("pbx")
+def holiday_schedule_delete(request: PortalRequest, pk: int) -> HttpResponse:
+    return _delete(request, get_object_or_404(_holiday_schedules(request), pk=pk), "schedules:holiday_detail")
+
+
+@require_POST
+@product_required("pbx")
+def holiday_schedule_public_holidays(request: PortalRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(_holiday_schedules(request), pk=pk)
+    form = PublicHolidaysForm(request.POST)
+    if form.is_valid():
+        added = services.holiday_schedule_add_public_holidays(
+            schedule=schedule, year=form.cleaned_data["year"], by=request.user
+        )
+        messages.success(
+            request,
+            _("%(count)s Dutch public holidays of %(year)s added.")
+            % {"count": added, "year": form.cleaned_data["year"]}
+            if added
+            else _("All Dutch public holidays of %(year)s were in the schedule already.")
+            % {"year": form.cleaned_data["year"]},
+        )
+        return redirect("schedules:holiday_detail", pk=pk)
+    return _rerender_holiday(request, schedule, public_form=form)
+
+
+def _rerender_holiday(request: PortalRequest, schedule: HolidaySchedule, **forms: Any) -> HttpResponse:
+    entries = list(schedule.entries.all())
+    context = _holiday_context(
+        request,
+        schedule,
+        NameForm(initial={"name": schedule.name}),
+        HolidayEntryFormSet(initial=initial_entries(entries), prefix="entries"),
+        **forms,
+    )
+    return render(request, "schedules/holiday_form.html", context, status=400)
+
+
+@require_POST
+@product_required("pbx")
+def holiday_schedule_import(request: PortalRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(_holiday_schedules(request), pk=pk)
+    form = IcsImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            added = services.holiday_schedule_import_ics(
+                schedule=schedule, data=form.cleaned_data["file"], by=request.user
+            )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+        else:
+            messages.success(request, _("%(count)s days or periods imported.") % {"count": added})
+            return redirect("schedules:holiday_detail", pk=pk)
+    return _rerender_holiday(request, schedule, import_form=form)
+
+
+@require_GET
+@product_required("pbx")
+def holiday_schedule_export(request: PortalRequest, pk: int) -> HttpResponse:
+    schedule = get_object_or_404(_holiday_schedules(request), pk=pk)
+    response = HttpResponse(
+        services.holiday_schedule_export_ics(schedule), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slugify(schedule.name) or "feestdagen"}.ics"'
+    return response

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from django.db import transaction
+
+from accounts.models import Organisation, User
+from pbx.sync import config_changed
+
+from .models import CallBarring
+
+
+def call_barring_get(*, organisation: Organisation) -> CallBarring:
+    barring = CallBarring.objects.filter(organisation=organisation).first()
+    return barring or CallBarring(organisation=organisation)
+
+
+@transaction.atomic
+def call_barring_update(
+    *, organisation: Organisation, by: User | None, **blocked: bool
+) -> tuple[CallBarring, bool]:
+    """Sets which outgoing calls are blocked; returns (barring, changed)."""
+    barring = call_barring_get(organisation=organisation)
+    before = barring.as_dict() if barring.pk else None
+    for field in CallBarring.FIELDS:
+        setattr(barring, field, bool(blocked.get(field, False)))
+    changed = before != barring.as_dict()
+    if changed:
+        barring.full_clean()
+        barring.save()
+        config_changed(organisation=organisation)
+    return barring, changed

@@ -1,0 +1,134 @@
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+
+from pbx import services as pbx_services
+from pbx.models import NightMode, NightModeSetting, PbxSync
+from pbx.texts import night_mode_sentence
+from schedules import engine
+from schedules import services as schedule_services
+
+pytestmark = pytest.mark.django_db
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+@pytest.fixture
+def opening_hours(org):
+    ranges = [engine.WeeklyRange(d, time(8, 30), time(17, 30)) for d in range(5)]
+    return schedule_services.time_schedule_save(
+        organisation=org, name="Openingstijden", ranges=ranges, by=None
+    )[0]
+
+
+def _post(client, **data):
+    return client.post(reverse("pbx:night_mode"), {"setting": "auto", "destination": "999", **data})
+
+
+def test_it_sets_automatic_night_mode_with_schedules(admin_client, org, opening_hours):
+    response = _post(admin_client, time_schedule=opening_hours.pk)
+    assert response.status_code == 302
+    night = NightMode.objects.get(organisation=org)
+    assert (night.setting, night.time_schedule, night.destination_value) == ("auto", opening_hours, "999")
+    html = admin_client.get(reverse("pbx:night_mode")).content.decode()
+    assert "Nachtschakeling is nu" in html
+
+
+def test_it_refuses_automatic_without_a_time_schedule(admin_client, org):
+    response = _post(admin_client)
+    assert response.status_code == 400
+    assert "Kies een tijdschema voor automatische nachtschakeling" in response.content.decode()
+    assert not NightMode.objects.filter(organisation=org).exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "kind", "stored"),
+    [
+        ("999", "extension", "999"),
+        ("020-1234567", "external", "+31201234567"),
+        ("+31 6 1234 5678", "external", "+31612345678"),
+        ("12", "extension", "12"),
+    ],
+)
+def test_it_normalises_the_destination(admin_client, org, typed, kind, stored):
+    admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination": typed})
+    night = NightMode.objects.get(organisation=org)
+    assert (night.destination_type, night.destination_value) == (kind, stored)
+
+
+@pytest.mark.parametrize("typed", ["1", "12345", "abc", "", "06-123"])
+def test_it_refuses_a_destination_that_is_neither_extension_nor_number(admin_client, org, typed):
+    response = admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination": typed})
+    assert response.status_code == 400
+    assert (
+        "extensie van 2 tot 4 cijfers" in response.content.decode()
+        or "Vul in waar" in response.content.decode()
+    )
+
+
+def test_it_refuses_another_tenants_schedule(admin_client, other_org):
+    foreign = schedule_services.ensure_builtin_time_schedule(organisation=other_org)
+    response = _post(admin_client, time_schedule=foreign.pk)
+    assert response.status_code == 400
+    assert "Selecteer een geldige keuze" in response.content.decode()
+
+
+def test_it_overrides_until_the_next_change_and_ends_early(admin_client, org, opening_hours):
+    _post(admin_client, time_schedule=opening_hours.pk)
+    night = NightMode.objects.get(organisation=org)
+    active_before = pbx_services.night_mode_state(night).active
+    admin_client.post(reverse("pbx:night_mode_override"), {"action": "off" if active_before else "on"})
+    night.refresh_from_db()
+    assert night.override_active is (not active_before)
+    now = datetime.now(AMS)
+    assert night.override_until == engine.next_change(opening_hours.engine_ranges(), (), AMS, now) or (
+        night.override_until > now
+    )
+    html = admin_client.get(reverse("pbx:night_mode")).content.decode()
+    assert "Handmatig" in html and "tot" in html
+    admin_client.post(reverse("pbx:night_mode_override"), {"action": "end"})
+    night.refresh_from_db()
+    assert night.override_active is None
+
+
+def test_it_refuses_an_override_when_not_automatic(admin_client, org):
+    admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination": "999"})
+    response = admin_client.post(reverse("pbx:night_mode_override"), {"action": "off"}, follow=True)
+    assert "alleen mogelijk" in response.content.decode()
+
+
+def test_it_describes_the_state_in_plain_words(org, opening_hours):
+    night = NightMode(organisation=org, setting=NightModeSetting.AUTO, time_schedule=opening_hours)
+    friday_evening = datetime(2026, 11, 27, 19, 0, tzinfo=AMS)
+    state = pbx_services.night_mode_state(night, friday_evening)
+    from django.utils import translation
+
+    with translation.override("nl"):
+        text = night_mode_sentence(night, state, friday_evening)
+    assert (
+        text
+        == "Nachtschakeling is nu actief (automatisch, buiten openingstijden) sinds vandaag 17:30, tot maandag 08:30"
+    )
+
+
+def test_it_bumps_the_revision_on_every_night_mode_change(admin_client, org, opening_hours):
+    before = PbxSync.objects.get(organisation=org).desired_revision
+    _post(admin_client, time_schedule=opening_hours.pk)
+    admin_client.post(reverse("pbx:night_mode_override"), {"action": "on"})
+    assert PbxSync.objects.get(organisation=org).desired_revision == before + 2
+
+
+def test_it_shows_night_mode_at_a_glance_on_the_overview(admin_client, org, opening_hours):
+    _post(admin_client, time_schedule=opening_hours.pk)
+    html = admin_client.get(reverse("pbx:index")).content.decode()
+    assert "Nachtschakeling:" in html and "Nachtschakeling is nu" in html
+
+
+def test_it_lets_read_only_accounts_look_but_not_switch(readonly_client, org, opening_hours):
+    pbx_services.night_mode_update(
+        organisation=org, by=None, setting="auto", time_schedule=opening_hours, holiday_schedule=None
+    )
+    html = readonly_client.get(reverse("pbx:night_mode")).content.decode()
+    assert "Nu inschakelen" not in html and "Nu uitschakelen" not in html
+    assert readonly_client.post(reverse("pbx:night_mode_override"), {"action": "on"}).status_code == 403
