@@ -90,6 +90,8 @@ def describe(ranges: tuple[engine.WeeklyRange, ...]) -> str:
     """A short summary for lists: 'ma 08:30-17:30, za 09:00-12:00'."""
     if not ranges:
         return _("never open")
+    if engine.week_grid(ranges) == ((((0, 1440),),) * 7):
+        return _("always open, every day")
     parts = []
     for r in ranges:
         day = str(Weekday(r.weekday).label)[:2].lower()
