@@ -12,3 +12,6 @@ STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.s
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 DEBUG = False
+# Nothing listens here: unit tests must never reach a PBX that happens to run on this machine.
+PBX_URL = "http://127.0.0.1:9"
+PBX_TIMEOUT = 1.0
