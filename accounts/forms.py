@@ -20,7 +20,7 @@ def time_zone_choices() -> list[tuple[str, str]]:
 
 
 class OrganisationSettingsForm(forms.ModelForm):
-    time_zone = forms.ChoiceField(label=_("time zone"), choices=time_zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
 
     class Meta:
         model = Organisation
@@ -36,15 +36,15 @@ class OrganisationSettingsForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(
-        label=_("e-mail address"),
+        label=_("E-mail address"),
         error_messages={
             "required": _("Enter the e-mail address of the person you invite."),
             "invalid": _("Enter a valid e-mail address, for example naam@bedrijf.nl."),
         },
     )
-    first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
-    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
-    role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.READ_ONLY)
+    first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.READ_ONLY)
 
 
 class RoleForm(forms.ModelForm):

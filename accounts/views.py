@@ -125,7 +125,7 @@ def members(request: PortalRequest) -> HttpResponse:
         .select_related("user", "organisation")
         .order_by("-is_active", "user__first_name", "user__last_name", "user__email")
     )
-    context = {"memberships": memberships, "form": form, "roles": Role.choices}
+    context = {"member_rows": memberships, "form": form, "roles": Role.choices}
     return render(request, "accounts/members.html", context, status=400 if form.errors else 200)
 
 

@@ -25,16 +25,16 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control"}, f
 
 class NameForm(forms.Form):
     name = forms.CharField(
-        label=_("description"),
+        label=_("Description"),
         max_length=100,
         error_messages={"required": _("Enter a clear description, for example “Openingstijden winkel”.")},
     )
 
 
 class TimeRangeForm(forms.Form):
-    weekday = forms.TypedChoiceField(label=_("day"), choices=DAY_CHOICES, coerce=int, required=False)
-    start = forms.TimeField(label=_("from"), required=False, widget=TIME_WIDGET)
-    end = forms.TimeField(label=_("to"), required=False, widget=TIME_WIDGET)
+    weekday = forms.TypedChoiceField(label=_("Day"), choices=DAY_CHOICES, coerce=int, required=False)
+    start = forms.TimeField(label=_("From"), required=False, widget=TIME_WIDGET)
+    end = forms.TimeField(label=_("To"), required=False, widget=TIME_WIDGET)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -65,17 +65,17 @@ TimeRangeFormSet = forms.formset_factory(TimeRangeForm, extra=3, max_num=100, ab
 
 class HolidayEntryForm(forms.Form):
     name = forms.CharField(
-        label=_("name"),
+        label=_("Name"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    start_date = forms.DateField(label=_("from date"), required=False, widget=DATE_WIDGET)
+    start_date = forms.DateField(label=_("From date"), required=False, widget=DATE_WIDGET)
     end_date = forms.DateField(
-        label=_("to date"), required=False, widget=DATE_WIDGET, help_text=_("Empty: the same day.")
+        label=_("To date"), required=False, widget=DATE_WIDGET, help_text=_("Empty: the same day.")
     )
-    start_time = forms.TimeField(label=_("from time"), required=False, widget=TIME_WIDGET)
-    end_time = forms.TimeField(label=_("to time"), required=False, widget=TIME_WIDGET)
+    start_time = forms.TimeField(label=_("From time"), required=False, widget=TIME_WIDGET)
+    end_time = forms.TimeField(label=_("To time"), required=False, widget=TIME_WIDGET)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -115,7 +115,7 @@ HolidayEntryFormSet = forms.formset_factory(HolidayEntryForm, extra=3, max_num=4
 
 class PublicHolidaysForm(forms.Form):
     year = forms.IntegerField(
-        label=_("year"),
+        label=_("Year"),
         min_value=1900,
         max_value=2200,
         error_messages={"required": _("Choose a year."), "invalid": _("Choose a year, for example 2027.")},

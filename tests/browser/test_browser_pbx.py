@@ -33,7 +33,7 @@ def test_it_creates_a_schedule_across_midnight_shows_the_week_and_deletes_it(pag
     _log_in(page, live_server)
     page.goto(f"{live_server.url}/telefooncentrale/schemas/")
     page.get_by_role("link", name="Nieuw tijdschema").click()
-    page.get_by_label("omschrijving").fill("Nachtdienst")
+    page.get_by_label("Omschrijving").fill("Nachtdienst")
     page.locator("#id_ranges-0-weekday").select_option(label="vrijdag")
     page.locator("#id_ranges-0-start").fill("22:00")
     page.locator("#id_ranges-0-end").fill("06:00")
