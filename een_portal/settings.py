@@ -208,6 +208,8 @@ if not REDIS_URL:
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
         "control_folder": str(BROKER_DIR / "control"),
+        # kombu looks for new files once a second by default: too slow for "applied" to feel live.
+        "polling_interval": 0.1,
         "store_processed": False,
     }
 else:

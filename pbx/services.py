@@ -91,7 +91,7 @@ def night_mode_override(*, organisation: Organisation, by: User | None, active: 
     if not night.pk or night.setting != NightModeSetting.AUTO:
         raise ValidationError(_("A manual switch is only possible while night mode is automatic."))
     night = (
-        NightMode.objects.select_for_update()
+        NightMode.objects.select_for_update(of=("self",))
         .select_related("time_schedule", "holiday_schedule")
         .get(pk=night.pk)
     )

@@ -54,13 +54,37 @@ def push_config(self: Any, organisation_id: int) -> str:
                 last_error_retryable=exc.retryable,
                 failed_revision=revision,
                 attempts=attempts,
-                next_attempt_at=now + timedelta(seconds=delay) if exc.retryable else None,
             )
             log.warning("PBX push for organisation %s failed: %s", organisation_id, exc.user_message)
+            if not exc.retryable:
+                PbxSync.objects.filter(pk=sync.pk).update(next_attempt_at=None)
+                return "rejected"
+            # One retry chain per organisation: a push that fails while another one already
+            # holds a later retry slot just stops (claimed with a conditional update).
+            claimed = (
+                PbxSync.objects.filter(pk=sync.pk)
+                .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+                .update(next_attempt_at=now + timedelta(seconds=delay))
+            )
             # Eager runs (unit tests) would retry in-line forever; reconcile covers them.
-            if exc.retryable and not self.request.is_eager:
+            if claimed and not self.request.is_eager:
                 raise self.retry(countdown=delay, exc=exc) from exc
-            return "rejected"
+            return "failed"
+        if result.applied_revision > revision:
+            # The PBX runs a revision beyond anything this portal asked for (a restored
+            # database, a reused id): it is running a document we never rendered. Move our
+            # revision past it and push again, instead of calling that "applied".
+            moved = PbxSync.objects.filter(pk=sync.pk, desired_revision__lt=result.applied_revision).update(
+                desired_revision=result.applied_revision + 1, pending_since=now
+            )
+            if moved:
+                log.warning(
+                    "PBX of organisation %s is at revision %s, ahead of the portal; pushing past it",
+                    organisation_id,
+                    result.applied_revision,
+                )
+                push_config.delay(organisation_id)
+                return "pbx ahead"
         applied = max(result.applied_revision, revision)
         # Conditional update: a slower, older push never moves applied_revision backwards.
         PbxSync.objects.filter(pk=sync.pk, applied_revision__lt=applied).update(
