@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -34,6 +37,14 @@ class OrganisationAdmin(SimpleHistoryAdmin):
         (None, {"fields": ["name", "contact_email", "notification_email", "language", "time_zone"]}),
         (_("Products"), {"fields": ["has_telephony", "has_pbx", "has_mobile"]}),
     ]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            # Every organisation has "Elke dag, de hele dag" from the start (R4.4).
+            from schedules.services import ensure_builtin_time_schedule
+
+            ensure_builtin_time_schedule(organisation=obj)
 
 
 @admin.register(PhoneNumber)

@@ -82,3 +82,27 @@ def test_it_lets_staff_add_a_phone_number_in_e164_only(db):
         "/admin/accounts/phonenumber/add/", {"organisation": organisation.pk, "number": "12"}
     )
     assert "geldig telefoonnummer" in response.content.decode()
+
+
+def test_it_gives_an_organisation_made_by_staff_the_builtin_schedule(db):
+    from factories import UserFactory
+    from schedules.models import TimeSchedule
+
+    staff = UserFactory(email="staf@operator.example", is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
+    data = {
+        "name": "Nieuwe Klant BV",
+        "contact_email": "",
+        "notification_email": "",
+        "language": "nl",
+        "time_zone": "Europe/Amsterdam",
+        "has_pbx": "on",
+        "phone_numbers-TOTAL_FORMS": "0",
+        "phone_numbers-INITIAL_FORMS": "0",
+        "memberships-TOTAL_FORMS": "0",
+        "memberships-INITIAL_FORMS": "0",
+    }
+    response = client.post("/admin/accounts/organisation/add/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert TimeSchedule.objects.filter(organisation__name="Nieuwe Klant BV", is_builtin=True).count() == 1
