@@ -63,3 +63,9 @@ def test_it_refuses_switching_to_an_organisation_one_is_not_a_member_of(admin_cl
     response = admin_client.post(reverse("switch_organisation"), {"organisation": other_org.pk})
     assert response.status_code == 404
     assert 'value="Bakkerij De Vries"' in admin_client.get(reverse("organisation_settings")).content.decode()
+
+
+def test_it_sends_a_strict_content_security_policy(client):
+    policy = client.get(reverse("account_login"))["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
