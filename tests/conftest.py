@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.cache import cache
 from django_scopes import scopes_disabled
+
 from factories import MembershipFactory, OrganisationFactory, PhoneNumberFactory, login
 
 

@@ -5,9 +5,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from factories import PASSWORD, login
 
 from accounts.middleware import SESSION_ACTIVE_AT, SESSION_LOGIN_AT
+
+from factories import PASSWORD, login
 
 pytestmark = pytest.mark.django_db
 

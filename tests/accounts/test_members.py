@@ -4,9 +4,10 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
-from factories import MembershipFactory, UserFactory, login
 
 from accounts.models import Membership, Role, User
+
+from factories import MembershipFactory, UserFactory, login
 
 pytestmark = pytest.mark.django_db
 

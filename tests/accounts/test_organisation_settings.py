@@ -1,5 +1,6 @@
 import pytest
 from django.urls import reverse
+
 from factories import PhoneNumberFactory
 
 pytestmark = pytest.mark.django_db

@@ -85,8 +85,9 @@ def test_it_lets_staff_add_a_phone_number_in_e164_only(db):
 
 
 def test_it_gives_an_organisation_made_by_staff_the_builtin_schedule(db):
-    from factories import UserFactory
     from schedules.models import TimeSchedule
+
+    from factories import UserFactory
 
     staff = UserFactory(email="staf@operator.example", is_staff=True, is_superuser=True)
     client = Client()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import DESKTOP, PHONE, log_in, serious_axe_violations
 from django.core import mail
-from factories import MembershipFactory
 from playwright.sync_api import expect
+
+from browser_support import DESKTOP, PHONE, log_in, serious_axe_violations
+from factories import MembershipFactory
 
 TABS = ".portal-tabs nav a.nav-link"
 ACTIVE_TAB = '.portal-tabs nav a[aria-current="page"]'

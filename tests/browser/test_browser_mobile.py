@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 
 import pytest
-from browser_support import assert_no_serious_axe_violations, log_in
 from playwright.sync_api import expect
 
 from mobile import services
 from mobile.models import SubscriptionKind, VoicemailRequest, VoicemailStatus
+
+from browser_support import assert_no_serious_axe_violations, log_in
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Any
 
 import kombu.pools
 import pytest
+
 from integration_support import (
     FIRST_TEST_REDIS_DB,
     RedisServer,

@@ -17,8 +17,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import transaction
-from factories import OrganisationFactory
-from integration_support import PBX_TOKEN, RedisServer, Simulator, Worker, wait_until
 
 from accounts.models import Organisation
 from pbx import config
@@ -26,6 +24,9 @@ from pbx.client import PbxClient
 from pbx.models import NightModeSetting, PbxSync
 from pbx.services import night_mode_update
 from telephony.services import call_barring_update
+
+from factories import OrganisationFactory
+from integration_support import PBX_TOKEN, RedisServer, Simulator, Worker, wait_until
 
 
 def _skip_reason() -> str | None:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import override_settings
-from mobile_factories import SubscriptionFactory
 
 from mobile.models import SubscriptionKind
+
+from mobile_factories import SubscriptionFactory
 
 
 @pytest.fixture

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from factories import UserFactory
-from mobile_factories import SubscriptionFactory, VoicemailRequestFactory
 
 from mobile.models import VoicemailRequest, VoicemailStatus
+
+from factories import UserFactory
+from mobile_factories import SubscriptionFactory, VoicemailRequestFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -19,11 +19,12 @@ from urllib.parse import quote, urlsplit, urlunsplit
 import pytest
 from django.conf import settings
 from django.db import transaction
-from factories import OrganisationFactory
-from mobile_factories import SubscriptionFactory
 
 from mobile import services
 from mobile.models import VoicemailRequest, VoicemailStatus
+
+from factories import OrganisationFactory
+from mobile_factories import SubscriptionFactory
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
-from mobile_factories import SubscriptionFactory, VoicemailRequestFactory
 
 from mobile.models import SubscriptionKind, SubscriptionStatus, VoicemailStatus
+
+from mobile_factories import SubscriptionFactory, VoicemailRequestFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from mobile_factories import SubscriptionFactory
 
 from mobile import services
 from mobile.models import MobileDefaults, Subscription, SubscriptionStatus
+
+from mobile_factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 

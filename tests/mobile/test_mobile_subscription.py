@@ -7,9 +7,10 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from mobile_factories import SubscriptionFactory
 
 from mobile.models import Subscription, SubscriptionStatus
+
+from mobile_factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ from html import unescape
 
 import pytest
 from django.urls import reverse
-from mobile_factories import SubscriptionFactory, VoicemailRequestFactory
 
 from mobile.models import SubscriptionStatus, VoicemailRequest, VoicemailStatus
+
+from mobile_factories import SubscriptionFactory, VoicemailRequestFactory
 
 pytestmark = pytest.mark.django_db
 

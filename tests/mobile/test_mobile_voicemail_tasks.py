@@ -7,10 +7,11 @@ from datetime import timedelta
 import pytest
 from django.test import override_settings
 from django.utils import timezone
-from mobile_factories import VoicemailRequestFactory
 
 from mobile import services, studio, tasks
 from mobile.models import VoicemailRequest, VoicemailStatus
+
+from mobile_factories import VoicemailRequestFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -92,6 +92,7 @@ def test_it_reconciles_organisations_that_are_behind(org, other_org, monkeypatch
 
 def test_it_lets_staff_see_revisions_and_push(db):
     from django.test import Client
+
     from factories import OrganisationFactory, UserFactory
 
     staff = UserFactory(email="staf@operator.example", is_staff=True, is_superuser=True)
