@@ -95,3 +95,48 @@ def test_it_refuses_every_write_of_a_read_only_member(readonly_client, org, read
         for url in urls:
             response = readonly_client.post(url, {})
             assert response.status_code in (403, 405), (url, response.status_code)
+
+
+GARBAGE = {
+    "name": "x" * 500,
+    "email": "niet-een-adres",
+    "role": "koning",
+    "setting": "soms",
+    "destination": "'; DROP TABLE--",
+    "year": "-1",
+    "action": "??",
+    "language": "xx",
+    "time_zone": "Mars/Olympus",
+    "organisation": "abc",
+    "ranges-TOTAL_FORMS": "2",
+    "ranges-INITIAL_FORMS": "0",
+    "ranges-0-weekday": "9",
+    "ranges-0-start": "25:61",
+    "entries-TOTAL_FORMS": "x",
+    "entries-INITIAL_FORMS": "0",
+    "file": "geen bestand",
+}
+
+
+def test_it_never_answers_a_server_error_to_empty_or_garbage_input(admin_client, org, admin, readonly):
+    """Every tenant URL, GET and POST, with nothing and with nonsense: never a 500."""
+    from mobile.models import Subscription
+    from schedules import services as schedule_services
+
+    with scopes_disabled():
+        subscription = Subscription.objects.create(organisation=org, number="+31612345678", user_name="Sanne")
+        time_schedule = schedule_services.ensure_builtin_time_schedule(organisation=org)
+        holiday = schedule_services.holiday_schedule_save(organisation=org, name="Vrij", entries=[], by=None)
+        ids = [subscription.pk, time_schedule.pk, holiday.pk, readonly.memberships.get().pk]
+    for route, _entry in tenant_patterns():
+        urls = [_fill(route, pk) for pk in ids] if "<int:" in route else ["/" + route]
+        if "<" in route.replace("<int:", ""):
+            continue
+        for url in urls:
+            for response in (
+                admin_client.get(url),
+                admin_client.get(url, {"q": "\x00", "page": "-5", "type": "?", "status": "?"}),
+                admin_client.post(url, {}),
+                admin_client.post(url, GARBAGE),
+            ):
+                assert response.status_code < 500, (url, response.status_code)
