@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
@@ -124,6 +124,9 @@ class TenantMiddleware:
     ) -> HttpResponse | None:
         if request.method in SAFE_METHODS:
             return None
+        mismatch = self._other_organisation(request, view_func)
+        if mismatch is not None:
+            return mismatch
         membership = getattr(request, "membership", None)
         if membership is None or membership.is_admin:
             return None
@@ -131,3 +134,23 @@ class TenantMiddleware:
         if module.split(".")[0] in TENANT_APPS and not getattr(view_func, "personal", False):
             raise PermissionDenied(_("Your account may only view this organisation's settings."))
         return None
+
+    @staticmethod
+    def _other_organisation(request: HttpRequest, view_func: Any) -> HttpResponse | None:
+        """A form made for another organisation than the current one is not saved.
+
+        The current organisation lives in the session, so switching in one browser tab
+        changes it for every tab; a page still open for the old organisation must not
+        save its form into the new one. Forms carry the organisation they were made for
+        (a hidden field, or a header on htmx requests).
+        """
+        organisation = getattr(request, "organisation", None)
+        module = (getattr(view_func, "__module__", "") or "").split(".")[0]
+        if organisation is None or module not in TENANT_APPS or getattr(view_func, "personal", False):
+            return None
+        claimed = request.POST.get("_organisation") or request.headers.get("X-Portal-Organisation")
+        if not claimed or claimed == str(organisation.pk):
+            return None
+        names = {str(m.organisation_id): m.organisation.name for m in getattr(request, "memberships", [])}
+        context = {"form_organisation": names.get(claimed), "current": organisation}
+        return render(request, "409_organisation.html", context, status=409)

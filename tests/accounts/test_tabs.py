@@ -70,3 +70,27 @@ def test_it_sends_a_strict_content_security_policy(client):
     policy = client.get(reverse("account_login"))["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert "frame-ancestors 'none'" in policy
+
+
+def test_it_does_not_save_a_form_made_for_the_organisation_switched_away_from(org, other_org, admin):
+    from telephony.models import CallBarring
+
+    from factories import MembershipFactory
+
+    other_org.has_telephony = True
+    other_org.save()
+    MembershipFactory(user=admin, organisation=other_org)
+    client = login(admin)
+    client.post(reverse("switch_organisation"), {"organisation": org.pk})
+    page = client.get(reverse("telephony:index")).content.decode()
+    assert f'name="_organisation" value="{org.pk}"' in page
+    # Another tab switches to the other organisation; the open page still posts for the first.
+    client.post(reverse("switch_organisation"), {"organisation": other_org.pk})
+    response = client.post(reverse("telephony:index"), {"_organisation": org.pk, "mobile": "on"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Niet opgeslagen" in html and "Bakkerij De Vries" in html
+    assert not CallBarring.objects.exists()
+    # The same form for the current organisation saves.
+    client.post(reverse("telephony:index"), {"_organisation": other_org.pk, "mobile": "on"})
+    assert CallBarring.objects.get().organisation == other_org
