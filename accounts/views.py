@@ -54,6 +54,15 @@ def switch_organisation(request: PortalRequest) -> HttpResponse:
     return redirect("home")
 
 
+def remember_language(response: HttpResponse, language: str) -> None:
+    """The language cookie: the choice also holds on the login page, before an account is known."""
+    from django.conf import settings
+
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 86400, samesite="Lax", httponly=True
+    )
+
+
 @personal
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
@@ -67,9 +76,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
         if isinstance(user, User) and user.language != language:
             user.language = language
             user.save(update_fields=["language"])
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, max_age=365 * 86400, samesite="Lax", httponly=True
-        )
+        remember_language(response, language)
     return response
 
 
@@ -183,9 +190,7 @@ def profile(request: PortalRequest) -> HttpResponse:
         user = form.save()
         translation.activate(user.language)
         response = redirect("profile")
-        response.set_cookie(
-            "portal_language", user.language, max_age=365 * 86400, samesite="Lax", httponly=True
-        )
+        remember_language(response, user.language)
         messages.success(request, _("Changes saved."))
         return response
     return render(request, "accounts/profile.html", {"form": form})

@@ -26,8 +26,12 @@ SECTIONS: dict[str, Section] = {}
 
 
 def schedule_key(schedule: TimeSchedule | HolidaySchedule) -> str:
-    prefix = "t" if isinstance(schedule, TimeSchedule) else "h"
-    return f"{prefix}{schedule.pk}"
+    return _key(TimeSchedule if isinstance(schedule, TimeSchedule) else HolidaySchedule, schedule.pk)
+
+
+def _key(model: type[TimeSchedule] | type[HolidaySchedule], pk: int) -> str:
+    # Night mode refers to schedules by these keys; one format for both sides.
+    return f"{'t' if model is TimeSchedule else 'h'}{pk}"
 
 
 def _hhmm(minutes: int) -> str:
@@ -76,8 +80,10 @@ def _night_mode(night: NightMode | None) -> dict[str, Any]:
         override = {"active": bool(night.override_active), "until": until}
     return {
         "setting": night.setting,
-        "time_schedule": f"t{night.time_schedule_id}" if night.time_schedule_id else None,
-        "holiday_schedule": f"h{night.holiday_schedule_id}" if night.holiday_schedule_id else None,
+        "time_schedule": _key(TimeSchedule, night.time_schedule_id) if night.time_schedule_id else None,
+        "holiday_schedule": (
+            _key(HolidaySchedule, night.holiday_schedule_id) if night.holiday_schedule_id else None
+        ),
         "override": override,
         "destination": {"type": night.destination_type, "value": night.destination_value},
     }

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import format_phone_number
 from accounts.tenancy import PortalRequest, organisation_required, product_required
 from accounts.views import safe_next
 from schedules.services import ensure_builtin_time_schedule
@@ -60,8 +61,6 @@ def night_mode(request: PortalRequest) -> HttpResponse:
     else:
         shown = night.destination_value
         if night.destination_type == DestinationType.EXTERNAL:
-            from accounts.models import format_phone_number
-
             shown = format_phone_number(night.destination_value)
         form = NightModeForm(
             organisation=organisation,

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import time
 from typing import Any
 
 from django import forms
@@ -154,7 +154,3 @@ def initial_entries(entries: list[Any]) -> list[dict[str, object]]:
         }
         for e in entries
     ]
-
-
-def today() -> date:
-    return timezone.localdate()

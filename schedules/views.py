@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.tenancy import PortalRequest, product_required
 
-from . import presentation, services
+from . import engine, presentation, services
 from .forms import (
     HolidayEntryFormSet,
     IcsImportForm,
@@ -55,11 +55,11 @@ def schedule_list(request: PortalRequest) -> HttpResponse:
         "time_rows": [
             {
                 "schedule": s,
-                "summary": presentation.describe(s.engine_ranges()),
-                "state": presentation.state_text(s.engine_ranges(), (), tz, now),
+                "summary": presentation.describe(ranges),
+                "state": presentation.state_text(ranges, (), tz, now),
                 "used_by": time_used.get(s.pk, []),
             }
-            for s in time_schedules
+            for s, ranges in ((s, s.engine_ranges()) for s in time_schedules)
         ],
         "holiday_rows": [
             {
@@ -169,7 +169,7 @@ def _holiday_context(
     }
     if schedule is not None:
         now = timezone.now()
-        current = services.engine.holiday_at(schedule.engine_periods(), request.organisation.time_zone, now)
+        current = engine.holiday_at(schedule.engine_periods(), request.organisation.time_zone, now)
         context["current"] = current
         context["used_by"] = services.usages([schedule]).get(schedule.pk, [])
         context["upcoming"] = [e for e in schedule.entries.all() if e.end_date >= timezone.localdate()][:3]

@@ -55,13 +55,7 @@ def _other_tenant_ids(other_org) -> list[int]:
                 or model.__name__.startswith("Historical")
             ):
                 continue
-            ids.update(
-                model._default_manager.with_scopes_disabled()
-                .filter(organisation=other_org)
-                .values_list("pk", flat=True)
-                if hasattr(model._default_manager, "with_scopes_disabled")
-                else model._default_manager.filter(organisation=other_org).values_list("pk", flat=True)
-            )
+            ids.update(model._default_manager.filter(organisation=other_org).values_list("pk", flat=True))
     return sorted(ids)
 
 
