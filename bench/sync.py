@@ -52,10 +52,11 @@ from django.db import transaction  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
 from accounts.models import Organisation  # noqa: E402
-from pbx import config  # noqa: E402
-from pbx.client import PbxClient  # noqa: E402
-from pbx.models import NightMode, NightModeSetting, PbxSync  # noqa: E402
-from pbx.services import night_mode_update  # noqa: E402
+from core.models import PbxSync  # noqa: E402
+from pbx.models import NightMode, NightModeSetting  # noqa: E402
+from pbx.services.night_mode import night_mode_update  # noqa: E402
+from pbx.sync import render as config  # noqa: E402
+from pbx.sync.client import PbxClient  # noqa: E402
 from schedules.models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule  # noqa: E402
 from schedules.services import ensure_builtin_time_schedule  # noqa: E402
 from telephony.services import call_barring_update  # noqa: E402
@@ -69,7 +70,7 @@ WAIT_SECONDS = 30
 
 # How many PBX objects the generated organisation has: as many as exist in the portal today. Users, hunt
 # groups and IVR menus do not exist yet; when they do, add their counts here and a generator to GENERATORS
-# (their sections are rendered through pbx.config.SECTIONS, so render() needs no change).
+# (their sections are rendered through core.document (register_section), so render() needs no change).
 SIZES = {
     "time_schedules": 50,
     "ranges_per_time_schedule": 10,

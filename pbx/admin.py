@@ -4,8 +4,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import NightMode, PbxSync
-from .sync import queue_push
+from core.models import PbxSync
+from core.revision import queue_push
+
+from .models import NightMode
 
 
 @admin.register(PbxSync)

@@ -1,8 +1,8 @@
 from accounts.models import Organisation
 from schedules.models import HolidaySchedule, TimeSchedule
 
-from . import services
 from .models import NightMode, NightModeSetting
+from .services import night_mode as services
 
 
 def load(organisations: dict[str, Organisation]) -> None:

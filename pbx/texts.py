@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from schedules.presentation import moment
 
+from .domain.nightmode import NightModeReason, NightModeState
 from .models import NightMode
-from .nightmode import NightModeReason, NightModeState
 
 
 def night_mode_sentence(night: NightMode, state: NightModeState, now: datetime | None = None) -> str:

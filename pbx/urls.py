@@ -1,12 +1,12 @@
 from django.urls import path
 
-from . import views
+from .views import night_mode, sync_status
 
 app_name = "pbx"
 urlpatterns = [
-    path("", views.index, name="index"),
-    path("nachtschakeling/", views.night_mode, name="night_mode"),
-    path("nachtschakeling/handmatig/", views.night_mode_override, name="night_mode_override"),
-    path("status/", views.sync_status, name="sync_status"),
-    path("status/opnieuw/", views.sync_retry, name="sync_retry"),
+    path("", night_mode.index, name="index"),
+    path("nachtschakeling/", night_mode.night_mode, name="night_mode"),
+    path("nachtschakeling/handmatig/", night_mode.night_mode_override, name="night_mode_override"),
+    path("status/", sync_status.sync_status, name="sync_status"),
+    path("status/opnieuw/", sync_status.sync_retry, name="sync_retry"),
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -14,16 +13,15 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from core.references import usages
+from core.revision import config_changed
 
 from . import engine
 from .models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule
 
 
 def _pbx_changed(organisation: Organisation) -> None:
-    # The PBX configuration includes the schedules; pbx.sync bumps the revision and
-    # queues the push on commit. Imported late: pbx depends on schedules, not the reverse.
-    from pbx.sync import config_changed
-
+    # The PBX document includes the schedules (schedules/pbx_document.py).
     config_changed(organisation=organisation)
 
 
@@ -83,37 +81,6 @@ def time_schedule_save(
     )
     _pbx_changed(organisation)
     return schedule, merged
-
-
-def usages(schedules: Iterable[models.Model]) -> dict[int, list[str]]:
-    """Where each schedule is used: {pk: ["Nachtschakeling", ...]}.
-
-    Walks every relation that protects the schedule from deletion, so features that link
-    a schedule later show up here without changes. One query per relation, whatever the
-    number of schedules.
-    """
-    schedules = list(schedules)
-    found: dict[int, list[str]] = defaultdict(list)
-    if not schedules:
-        return found
-    model = type(schedules[0])
-    for relation in model._meta.related_objects:
-        if relation.on_delete is not models.PROTECT:
-            continue
-        related = relation.related_model
-        field = relation.field.name
-        manager = related._default_manager
-        queryset = manager.with_scopes_disabled() if hasattr(manager, "with_scopes_disabled") else manager
-        for obj in queryset.filter(**{f"{field}__in": schedules}):
-            found[getattr(obj, f"{field}_id")].append(_usage_label(obj))
-    return found
-
-
-def _usage_label(obj: models.Model) -> str:
-    label = getattr(obj, "usage_label", None)
-    if callable(label):
-        return str(label())
-    return f"{obj._meta.verbose_name}: {obj}".capitalize()
 
 
 @transaction.atomic

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class TelephonyConfig(AppConfig):
     name = "telephony"
     verbose_name = _("Phone")
+
+    def ready(self) -> None:
+        from core.document import register_section
+
+        from .pbx_document import render_barring
+
+        register_section("barring", render_barring, order=10)

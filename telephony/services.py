@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from accounts.models import Organisation, User
-from pbx.sync import config_changed
+from core.revision import config_changed
 
 from .models import CallBarring
 

@@ -5,7 +5,7 @@ from typing import Any
 from django import template
 from django.utils import timezone
 
-from pbx.models import PbxSync
+from core.models import PbxSync
 
 register = template.Library()
 

@@ -19,10 +19,11 @@ from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Organisation
-from pbx import config
-from pbx.client import PbxClient
-from pbx.models import NightModeSetting, PbxSync
-from pbx.services import night_mode_update
+from core.models import PbxSync
+from pbx.models import NightModeSetting
+from pbx.services.night_mode import night_mode_update
+from pbx.sync import render as config
+from pbx.sync.client import PbxClient
 from telephony.services import call_barring_update
 
 from factories import OrganisationFactory

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 
-from pbx.client import (
+from pbx.simulator import RunningSimulator
+from pbx.sync.client import (
     AppliedConfig,
     PbxAuthError,
     PbxClient,
@@ -22,7 +23,6 @@ from pbx.client import (
     PbxUnexpectedResponse,
     PushResult,
 )
-from pbx.simulator import RunningSimulator
 
 Handler = Callable[[httpx.Request], httpx.Response]
 MakeConfig = Callable[..., dict[str, Any]]

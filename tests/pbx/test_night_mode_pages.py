@@ -4,8 +4,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.urls import reverse
 
-from pbx import services as pbx_services
-from pbx.models import NightMode, NightModeSetting, PbxSync
+from core.models import PbxSync
+from pbx.models import NightMode, NightModeSetting
+from pbx.services import night_mode as pbx_services
 from pbx.texts import night_mode_sentence
 from schedules import engine
 from schedules import services as schedule_services

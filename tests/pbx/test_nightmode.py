@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pbx import nightmode
-from pbx.nightmode import NightModeReason, NightModeSetting, NightModeState, Override
+from pbx.domain import nightmode
+from pbx.domain.nightmode import NightModeReason, NightModeSetting, NightModeState, Override
 from schedules import engine
 from schedules.engine import HolidayPeriod, WeeklyRange
 

@@ -506,7 +506,7 @@ def iter_queue(lines: queue.Queue[str]) -> Iterator[str]:
 
 def test_it_imports_without_django() -> None:
     # The simulator and the client must stay usable outside Django (separate process, worker).
-    code = "import sys, pbx.simulator.__main__, pbx.client; sys.exit('django' in sys.modules)"
+    code = "import sys, pbx.simulator.__main__, pbx.sync.client; sys.exit('django' in sys.modules)"
 
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=30

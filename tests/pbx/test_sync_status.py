@@ -4,10 +4,11 @@ import httpx
 import pytest
 from django.urls import reverse
 
-from pbx import config, tasks
-from pbx.models import PbxSync
+from core.models import PbxSync
+from core.revision import config_changed
 from pbx.simulator.validation import validate_config
-from pbx.sync import config_changed
+from pbx.sync import render as config
+from pbx.sync import tasks
 from telephony import services as telephony_services
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +27,7 @@ def test_it_bumps_the_revision_and_queues_one_push_on_commit(
     org, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("pbx.tasks.push_config.delay", lambda org_id: queued.append(org_id))
+    monkeypatch.setattr("pbx.sync.tasks.push_config.delay", lambda org_id: queued.append(org_id))
     with django_capture_on_commit_callbacks(execute=True):
         config_changed(organisation=org)
         config_changed(organisation=org)
@@ -37,7 +38,7 @@ def test_it_bumps_the_revision_and_queues_one_push_on_commit(
 
 
 def _fake_pbx(monkeypatch, handler):
-    from pbx.client import PbxClient
+    from pbx.sync.client import PbxClient
 
     monkeypatch.setattr(
         tasks, "get_client", lambda: PbxClient("http://pbx.test", "t", transport=httpx.MockTransport(handler))
@@ -85,7 +86,7 @@ def test_it_reconciles_organisations_that_are_behind(org, other_org, monkeypatch
     config_changed(organisation=org)
     PbxSync.objects.create(organisation=other_org, desired_revision=3, applied_revision=3)
     queued = []
-    monkeypatch.setattr("pbx.tasks.push_config.delay", lambda org_id: queued.append(org_id))
+    monkeypatch.setattr("pbx.sync.tasks.push_config.delay", lambda org_id: queued.append(org_id))
     assert tasks.reconcile.apply().get() == 1
     assert queued == [org.pk]
 
@@ -100,10 +101,10 @@ def test_it_lets_staff_see_revisions_and_push(db):
     config_changed(organisation=organisation)
     client = Client()
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
-    html = client.get("/admin/pbx/pbxsync/").content.decode()
+    html = client.get("/admin/core/pbxsync/").content.decode()
     assert organisation.name in html
     sync = PbxSync.objects.get(organisation=organisation)
     response = client.post(
-        "/admin/pbx/pbxsync/", {"action": "push_now", "_selected_action": [sync.pk]}, follow=True
+        "/admin/core/pbxsync/", {"action": "push_now", "_selected_action": [sync.pk]}, follow=True
     )
     assert response.status_code == 200

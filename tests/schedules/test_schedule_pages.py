@@ -3,7 +3,8 @@ from datetime import time
 import pytest
 from django.urls import reverse
 
-from pbx.models import NightMode, NightModeSetting, PbxSync
+from core.models import PbxSync
+from pbx.models import NightMode, NightModeSetting
 from schedules import engine, services
 from schedules.models import HolidaySchedule, TimeSchedule
 

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from pbx.models import PbxSync
+from core.models import PbxSync
 from telephony.models import CallBarring
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Telefooncentrale: overview, company night mode and the PBX sync status line."""
+"""Telefooncentrale: the overview and the company night mode (R3)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import format_phone_number
-from accounts.tenancy import PortalRequest, organisation_required, product_required
-from accounts.views import safe_next
+from accounts.tenancy import PortalRequest, product_required
+from pbx.forms.night_mode import NightModeForm
+from pbx.models import DestinationType, NightModeSetting
+from pbx.services import night_mode as services
+from pbx.texts import night_mode_sentence
 from schedules.services import ensure_builtin_time_schedule
-
-from . import services, sync
-from .forms import NightModeForm
-from .models import DestinationType, NightModeSetting, PbxSync
-from .texts import night_mode_sentence
 
 
 def _night_context(request: PortalRequest) -> dict[str, object]:
@@ -92,20 +89,3 @@ def night_mode_override(request: PortalRequest) -> HttpResponse:
             request, _("Night mode follows the schedule again.") if active is None else _("Changes saved.")
         )
     return redirect("pbx:index" if request.POST.get("next") == "index" else "pbx:night_mode")
-
-
-@require_GET
-@organisation_required
-def sync_status(request: PortalRequest) -> HttpResponse:
-    return render(request, "pbx/_sync_status.html")
-
-
-@require_POST
-@organisation_required
-def sync_retry(request: PortalRequest) -> HttpResponse:
-    PbxSync.objects.filter(organisation=request.organisation).update(next_attempt_at=None)
-    sync.queue_push(request.organisation.pk)
-    messages.info(request, _("We are trying again now."))
-    if request.htmx:
-        return render(request, "pbx/_sync_status.html")
-    return redirect(safe_next(request, reverse("pbx:index")))

@@ -1,4 +1,4 @@
-"""Company night mode and the PBX sync state of an organisation."""
+"""Company night mode (R3) and the per-object night-mode choice (R3.5)."""
 
 from __future__ import annotations
 
@@ -74,33 +74,3 @@ class NightMode(models.Model):
 
     def usage_label(self) -> str:
         return str(_("Company night mode"))
-
-
-class PbxSync(models.Model):
-    """Desired versus applied configuration revision of one organisation (DESIGN.md)."""
-
-    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="pbx_sync")
-    desired_revision = models.PositiveBigIntegerField(_("desired revision"), default=0)
-    applied_revision = models.PositiveBigIntegerField(_("applied revision"), default=0)
-    pending_since = models.DateTimeField(_("pending since"), null=True, blank=True)
-    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
-    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
-    last_error = models.TextField(_("last error"), blank=True)
-    last_error_retryable = models.BooleanField(default=True)
-    failed_revision = models.PositiveBigIntegerField(null=True, blank=True)
-    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
-
-    objects = ScopedManager(organisation="organisation")
-
-    class Meta:
-        verbose_name = _("PBX sync state")
-        verbose_name_plural = _("PBX sync states")
-        indexes = [models.Index(fields=["applied_revision", "desired_revision"])]
-
-    def __str__(self) -> str:
-        return f"{self.organisation}: {self.applied_revision}/{self.desired_revision}"
-
-    @property
-    def in_sync(self) -> bool:
-        return self.applied_revision >= self.desired_revision

@@ -8,9 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, normalise_phone_number
+from pbx.models import DestinationType, NightModeSetting
 from schedules.models import HolidaySchedule, TimeSchedule
-
-from .models import DestinationType, NightModeSetting
 
 EXTENSION = re.compile(r"^\d{2,4}$")
 

@@ -13,9 +13,10 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from . import config
+from core.models import PbxSync
+
+from . import render as config
 from .client import PbxClient, PbxError
-from .models import PbxSync
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 600
@@ -31,7 +32,7 @@ def backoff_seconds(attempts: int) -> float:
     return base * random.uniform(0.75, 1.25)
 
 
-@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+@shared_task(name="pbx.tasks.push_config", bind=True, acks_late=True, max_retries=None, ignore_result=True)
 def push_config(self: Any, organisation_id: int) -> str:
     with scopes_disabled():
         sync = PbxSync.objects.select_related("organisation").filter(organisation_id=organisation_id).first()
@@ -96,7 +97,7 @@ def push_config(self: Any, organisation_id: int) -> str:
         return "applied"
 
 
-@shared_task(acks_late=True, ignore_result=True)
+@shared_task(name="pbx.tasks.reconcile", acks_late=True, ignore_result=True)
 def reconcile() -> int:
     """Re-queues every organisation whose PBX is behind; a lost push only delays."""
     now = timezone.now()

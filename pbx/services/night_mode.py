@@ -10,11 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
+from core.revision import config_changed
+from pbx.domain import nightmode
+from pbx.models import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeSetting
 from schedules.models import HolidaySchedule, TimeSchedule
-
-from . import nightmode
-from .models import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeSetting
-from .sync import config_changed
 
 
 def night_mode_get(*, organisation: Organisation) -> NightMode:

@@ -1,7 +1,15 @@
-"""Desired state, pushed by revision (DESIGN.md): bump in the transaction, push on commit."""
+"""Desired state, pushed by revision (DESIGN.md): bump in the transaction, push on commit.
+
+Every feature that changes what the PBX document contains calls config_changed() inside its
+transaction. The push itself is the pbx app's task, found by name, so that no feature imports
+the Telefooncentrale to announce a change.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from celery import current_app
 from django.db import transaction
 from django.db.models import Case, F, Value, When
 from django.utils import timezone
@@ -9,6 +17,9 @@ from django.utils import timezone
 from accounts.models import Organisation
 
 from .models import PbxSync
+
+log = logging.getLogger(__name__)
+PUSH_TASK = "pbx.tasks.push_config"
 
 
 def config_changed(*, organisation: Organisation) -> None:
@@ -26,12 +37,8 @@ def config_changed(*, organisation: Organisation) -> None:
 
 
 def queue_push(organisation_id: int) -> None:
-    from .tasks import push_config
-
     # A broker that is down must not break the user's save: reconcile picks it up later.
     try:
-        push_config.delay(organisation_id)
+        current_app.tasks[PUSH_TASK].delay(organisation_id)
     except Exception:
-        import logging
-
-        logging.getLogger(__name__).warning("Could not queue PBX push for organisation %s", organisation_id)
+        log.warning("Could not queue PBX push for organisation %s", organisation_id)

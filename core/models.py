@@ -1,0 +1,45 @@
+"""What every feature uses and no feature owns (DESIGN.md): the PBX sync state of an organisation."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from accounts.models import Organisation
+
+
+class PbxSync(models.Model):
+    """Desired versus applied configuration revision of one organisation (DESIGN.md)."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="pbx_sync")
+    desired_revision = models.PositiveBigIntegerField(_("desired revision"), default=0)
+    applied_revision = models.PositiveBigIntegerField(_("applied revision"), default=0)
+    pending_since = models.DateTimeField(_("pending since"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
+    last_error_retryable = models.BooleanField(default=True)
+    failed_revision = models.PositiveBigIntegerField(null=True, blank=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        # The table was created by the pbx app; core took the model over (migration core 0001).
+        db_table = "pbx_pbxsync"
+        verbose_name = _("PBX sync state")
+        verbose_name_plural = _("PBX sync states")
+        indexes = [
+            models.Index(
+                fields=["applied_revision", "desired_revision"], name="pbx_pbxsync_applied_606ba3_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.applied_revision}/{self.desired_revision}"
+
+    @property
+    def in_sync(self) -> bool:
+        return self.applied_revision >= self.desired_revision

@@ -1,0 +1,38 @@
+"""Where an object is used ("in use, cannot be deleted, used by …"), for every kind of object.
+
+Walks every relation that protects the object from deletion (on_delete=PROTECT), so a feature
+that starts referring to schedules, users or groups shows up here without changes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import models
+
+
+def usages(objects: Iterable[models.Model]) -> dict[int, list[str]]:
+    """{pk: ["Nachtschakeling", ...]}; one query per protecting relation, whatever the number of objects."""
+    objects = list(objects)
+    found: dict[int, list[str]] = defaultdict(list)
+    if not objects:
+        return found
+    model = type(objects[0])
+    for relation in model._meta.related_objects:
+        if relation.on_delete is not models.PROTECT:
+            continue
+        related = relation.related_model
+        field = relation.field.name
+        manager = related._default_manager
+        queryset = manager.with_scopes_disabled() if hasattr(manager, "with_scopes_disabled") else manager
+        for obj in queryset.filter(**{f"{field}__in": objects}):
+            found[getattr(obj, f"{field}_id")].append(usage_label(obj))
+    return found
+
+
+def usage_label(obj: models.Model) -> str:
+    label = getattr(obj, "usage_label", None)
+    if callable(label):
+        return str(label())
+    return f"{obj._meta.verbose_name}: {obj}".capitalize()

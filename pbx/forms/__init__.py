@@ -1,0 +1,1 @@
+"""Forms of the Telefooncentrale, one module per subject."""

@@ -1,0 +1,1 @@
+"""Writes of the Telefooncentrale, one module per subject (STYLE.md: services)."""

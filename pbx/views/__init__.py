@@ -1,0 +1,1 @@
+"""Views of the Telefooncentrale, one module per subject."""
