@@ -42,6 +42,7 @@ class Organisation(models.Model):
     has_pbx = models.BooleanField(_("has the PBX product"), default=False)
     has_mobile = models.BooleanField(_("has the Mobile product"), default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords()
 

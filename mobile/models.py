@@ -146,6 +146,7 @@ class Subscription(LimitsAndBlocking):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
     history = HistoricalRecords()
@@ -188,6 +189,7 @@ class MobileDefaults(LimitsAndBlocking):
         Organisation, on_delete=models.CASCADE, related_name="mobile_defaults", verbose_name=_("organisation")
     )
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
     history = HistoricalRecords()

@@ -36,6 +36,7 @@ class TimeSchedule(models.Model):
     is_builtin = models.BooleanField(_("built in"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
     history = HistoricalRecords()
@@ -88,6 +89,7 @@ class HolidaySchedule(models.Model):
     name = models.CharField(_("description"), max_length=100)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
     history = HistoricalRecords()

@@ -17,6 +17,7 @@ class CallBarring(models.Model):
     premium_0900 = models.BooleanField(_("Business service numbers (0900)"), default=False)
     erotic_0906 = models.BooleanField(_("Erotic numbers (0906)"), default=False)
     entertainment_0909 = models.BooleanField(_("Entertainment numbers (0909)"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
     history = HistoricalRecords()

@@ -61,6 +61,7 @@ class NightMode(models.Model):
     destination_value = models.CharField(_("extension or number"), max_length=20, default=COMPANY_VOICEMAIL)
     override_active = models.BooleanField(_("manual override: night mode on"), null=True, blank=True)
     override_until = models.DateTimeField(_("manual override until"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
     history = HistoricalRecords()
