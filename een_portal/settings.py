@@ -228,6 +228,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "pbx.tasks.reconcile",
         "schedule": float(os.environ.get("PBX_RECONCILE_SECONDS", "30")),
     },
+    # Business Voicemail: resends lost requests and collects the recorded ones ("Voicemail is klaar").
+    "mobile-advance-voicemail-statuses": {
+        "task": "mobile.tasks.advance_voicemail_statuses",
+        "schedule": float(os.environ.get("STUDIO_POLL_SECONDS", "30")),
+    },
 }
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
@@ -236,6 +241,9 @@ CELERY_TIMEZONE = TIME_ZONE
 PBX_URL = os.environ.get("PBX_URL", f"http://127.0.0.1:{os.environ.get('PBX_SIMULATOR_PORT', '8090')}")
 PBX_TOKEN = os.environ.get("PBX_TOKEN", "demo-pbx-token")
 PBX_TIMEOUT = float(os.environ.get("PBX_TIMEOUT", "5"))
+
+# The simulated Business Voicemail studio (mobile/studio.py): days in production, a minute in the demo.
+STUDIO_TURNAROUND_SECONDS = int(os.environ.get("STUDIO_TURNAROUND_SECONDS", "60"))
 
 # E-mail: SMTP when EMAIL_HOST is set; otherwise every mail is written to var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")

@@ -36,7 +36,7 @@ class StudioOrder:
 
 
 def turnaround_seconds() -> int:
-    return int(getattr(settings, "STUDIO_TURNAROUND_SECONDS", 60))
+    return int(settings.STUDIO_TURNAROUND_SECONDS)
 
 
 def submit(order: StudioOrder) -> str:
