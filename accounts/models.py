@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
+from core.history import HistoricalBase
+
 DEFAULT_TIME_ZONE = "Europe/Amsterdam"
 
 
@@ -44,7 +46,7 @@ class Organisation(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("organisation")
@@ -96,7 +98,7 @@ class User(AbstractUser):
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
-    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    history = HistoricalRecords(bases=[HistoricalBase], excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("account")
@@ -129,7 +131,7 @@ class Membership(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("membership")
@@ -186,7 +188,7 @@ class PhoneNumber(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("phone number")

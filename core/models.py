@@ -43,3 +43,42 @@ class PbxSync(models.Model):
     @property
     def in_sync(self) -> bool:
         return self.applied_revision >= self.desired_revision
+
+
+class ActorKind(models.TextChoices):
+    MEMBER = "member", _("Member")
+    OPERATOR = "operator", _("Operator")
+    SYSTEM = "system", _("System")
+
+
+class ChangeRecord(models.Model):
+    """One save by someone: who, when, for which organisation, with which PBX revision (DESIGN.md).
+
+    Every service opens one (core.changes.recorded); the historical rows that the save writes
+    point at it, so "what changed in this save" and "everything that changed in this
+    organisation" are each one indexed query.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("when"), db_index=True)
+    by = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    actor = models.CharField(_("by"), max_length=10, choices=ActorKind.choices, default=ActorKind.SYSTEM)
+    summary = models.CharField(_("change"), max_length=200)
+    pbx_revision = models.PositiveBigIntegerField(_("PBX revision"), null=True, blank=True)
+
+    objects = ScopedManager(organisation="organisation")
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        indexes = [models.Index(fields=["organisation", "-at"], name="core_change_org_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.summary}"

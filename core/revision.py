@@ -11,12 +11,13 @@ import logging
 
 from celery import current_app
 from django.db import transaction
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, F, Subquery, Value, When
 from django.utils import timezone
 
 from accounts.models import Organisation
 
-from .models import PbxSync
+from .changes import current_change
+from .models import ChangeRecord, PbxSync
 
 log = logging.getLogger(__name__)
 PUSH_TASK = "pbx.tasks.push_config"
@@ -32,6 +33,13 @@ def config_changed(*, organisation: Organisation) -> None:
             default=F("pending_since"),
         ),
     )
+    record = current_change()
+    if record is not None:
+        # The change record says which revision its change went out in (one UPDATE, no read).
+        revision = PbxSync.objects.with_scopes_disabled().filter(organisation=organisation)
+        ChangeRecord.objects.with_scopes_disabled().filter(pk=record.pk).update(
+            pbx_revision=Subquery(revision.values("desired_revision")[:1])
+        )
     organisation_id = organisation.pk
     transaction.on_commit(lambda: queue_push(organisation_id))
 

@@ -14,6 +14,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, format_phone_number, normalise_phone_number
+from core.history import HistoricalBase
 
 MAX_SPENDING_LIMIT = Decimal("10000")
 MAX_DATA_LIMIT_GB = Decimal("1000")
@@ -149,7 +150,7 @@ class Subscription(LimitsAndBlocking):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("mobile subscription")
@@ -192,7 +193,7 @@ class MobileDefaults(LimitsAndBlocking):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("general mobile settings")
@@ -269,7 +270,7 @@ class VoicemailRequest(models.Model):
     ready_mailed_at = models.DateTimeField(_("ready e-mail sent at"), null=True, blank=True)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("Business Voicemail request")

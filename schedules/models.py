@@ -12,6 +12,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
+from core.history import HistoricalBase
 
 from . import engine
 
@@ -39,7 +40,7 @@ class TimeSchedule(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("time schedule")
@@ -68,7 +69,7 @@ class TimeRange(models.Model):
         _("to"), help_text=_("00:00 means midnight; a time before “from” runs into the next day.")
     )
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("time range")
@@ -92,7 +93,7 @@ class HolidaySchedule(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("holiday schedule")
@@ -119,7 +120,7 @@ class HolidayEntry(models.Model):
     start_time = models.TimeField(_("from time"), null=True, blank=True)
     end_time = models.TimeField(_("to time"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("holiday")

@@ -8,6 +8,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
+from core.history import HistoricalBase
 
 
 class CallBarring(models.Model):
@@ -20,7 +21,7 @@ class CallBarring(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     FIELDS = ("international", "mobile", "premium_0900", "erotic_0906", "entertainment_0909")
 

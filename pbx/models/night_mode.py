@@ -8,6 +8,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
+from core.history import HistoricalBase
 from schedules.models import HolidaySchedule, TimeSchedule
 
 COMPANY_VOICEMAIL = "999"
@@ -64,7 +65,7 @@ class NightMode(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     objects = ScopedManager(organisation="organisation")
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[HistoricalBase])
 
     class Meta:
         verbose_name = _("night mode")

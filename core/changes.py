@@ -1,0 +1,127 @@
+"""One explicit change record per save (DESIGN.md "History").
+
+A service is decorated with @recorded(summary): it then runs inside one transaction with a
+ChangeRecord for its organisation and the `by` it was given (None: a background task, shown
+as "Systeem"; a staff account: "Operator"). Every historical row written meanwhile points at
+that record and carries the organisation; the PBX revision the save produced is noted on it
+(core.revision). Nested services share the outer record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.db import models, transaction
+from django.dispatch import receiver
+from django.utils import timezone
+from simple_history.signals import pre_create_historical_record
+
+from accounts.models import Organisation, User
+
+from .models import ActorKind, ChangeRecord
+
+_current: ContextVar[ChangeRecord | None] = ContextVar("current_change", default=None)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def current_change() -> ChangeRecord | None:
+    return _current.get()
+
+
+def _actor(organisation: Organisation, by: User | None) -> str:
+    if by is None:
+        return ActorKind.SYSTEM
+    if by.is_staff and not by.memberships.filter(organisation=organisation).exists():
+        return ActorKind.OPERATOR
+    return ActorKind.MEMBER
+
+
+@contextmanager
+def recording(*, organisation: Organisation, by: User | None, summary: str) -> Iterator[ChangeRecord]:
+    outer = _current.get()
+    if outer is not None and outer.organisation_id == organisation.pk:
+        yield outer
+        return
+    with transaction.atomic():
+        record = ChangeRecord.objects.create(
+            organisation=organisation,
+            at=timezone.now(),
+            by=by if by is not None and by.pk else None,
+            actor=_actor(organisation, by),
+            summary=str(summary)[:200],
+        )
+        token = _current.set(record)
+        try:
+            yield record
+        finally:
+            _current.reset(token)
+
+
+def _organisation_of(kwargs: dict[str, Any]) -> Organisation:
+    organisation = kwargs.get("organisation")
+    if isinstance(organisation, Organisation):
+        return organisation
+    for value in kwargs.values():
+        found = organisation_of(value) if isinstance(value, models.Model) else None
+        if found is not None:
+            return found
+    raise TypeError("a recorded service needs an organisation= or an object of one")
+
+
+def recorded(summary: Any) -> Callable[[F], F]:
+    """Runs a keyword-only service (organisation=..., by=...) inside one change record."""
+
+    def decorator(service: F) -> F:
+        @wraps(service)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with recording(organisation=_organisation_of(kwargs), by=kwargs.get("by"), summary=summary):
+                return service(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorator
+
+
+def organisation_of(obj: models.Model) -> Organisation | None:
+    """The organisation an object belongs to: its own field, or its parent's (schedule, subscription)."""
+    if isinstance(obj, Organisation):
+        return obj
+    if getattr(obj, "organisation_id", None) is not None:
+        return obj.organisation  # type: ignore[attr-defined]
+    for field in obj._meta.concrete_fields:
+        if field.is_relation and field.many_to_one and field.name != "history_user":
+            parent = getattr(obj, field.name, None)
+            if parent is not None and getattr(parent, "organisation_id", None) is not None:
+                return parent.organisation
+    return None
+
+
+def historical_attrs(obj: models.Model) -> dict[str, Any]:
+    """What a historical row of obj carries (for bulk_create_with_history's custom_historical_attrs)."""
+    record = _current.get()
+    organisation = organisation_of(obj)
+    return {
+        "change_id": record.pk if record else None,
+        "history_organisation_id": organisation.pk if organisation else None,
+    }
+
+
+@receiver(pre_create_historical_record)
+def _fill_historical_row(sender: Any, instance: models.Model, history_instance: Any, **kwargs: Any) -> None:
+    if not hasattr(history_instance, "change_id"):
+        return
+    record = _current.get()
+    if record is not None:
+        history_instance.change_id = record.pk
+        if record.by_id and not history_instance.history_user_id:
+            history_instance.history_user_id = record.by_id
+    if history_instance.history_organisation_id is None:
+        if record is not None:
+            history_instance.history_organisation_id = record.organisation_id
+        else:
+            organisation = organisation_of(instance)
+            history_instance.history_organisation_id = organisation.pk if organisation else None
