@@ -1,6 +1,14 @@
+from typing import Any
+from urllib.parse import quote
+
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+
+from .models import User
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -14,6 +22,25 @@ class AccountAdapter(DefaultAccountAdapter):
             "Too many failed login attempts. Wait a few minutes, or use “Forgot your password?”."
         ),
     }
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # A mail is written for its reader: in the account's language, not the language of
+        # whoever's browser triggered it (an unknown address gets the portal's default).
+        user = context.get("user")
+        if not isinstance(user, User):
+            user = User.objects.filter(email__iexact=email).first()
+        language = (user.language if user else "") or settings.LANGUAGE_CODE
+        context = {"portal_name": settings.PORTAL_NAME, "portal_url": settings.PORTAL_URL, **context}
+        with translation.override(language):
+            super().send_mail(template_prefix, email, context)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        # Links in mails point at the portal's configured address, not at the request's host.
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.PORTAL_URL + path.replace("UID-KEY", quote(key))
+
+    def get_email_confirmation_url(self, request: HttpRequest, emailconfirmation: Any) -> str:
+        return settings.PORTAL_URL + reverse("account_confirm_email", args=[emailconfirmation.key])
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         # Accounts are invited by an organisation's administrator or made by staff.

@@ -57,7 +57,7 @@ def _send_invitation(*, request: HttpRequest | None, membership: Membership, new
         path = reverse("accept_invitation", kwargs={"token": invitation_token(user)})
     else:
         path = reverse("account_login")
-    link = request.build_absolute_uri(path) if request else f"http://127.0.0.1:8000{path}"
+    link = settings.PORTAL_URL + path
     context = {
         "membership": membership,
         "organisation": membership.organisation,
@@ -65,6 +65,8 @@ def _send_invitation(*, request: HttpRequest | None, membership: Membership, new
         "link": link,
         "new_account": new_account,
         "valid_days": INVITATION_MAX_AGE // 86400,
+        "portal_name": settings.PORTAL_NAME,
+        "portal_url": settings.PORTAL_URL,
     }
     with translation.override(user.language or settings.LANGUAGE_CODE):
         subject = _("You have been invited to manage %(organisation)s") % {

@@ -245,6 +245,11 @@ PBX_TIMEOUT = float(os.environ.get("PBX_TIMEOUT", "5"))
 # The simulated Business Voicemail studio (mobile/studio.py): days in production, a minute in the demo.
 STUDIO_TURNAROUND_SECONDS = int(os.environ.get("STUDIO_TURNAROUND_SECONDS", "60"))
 
+# The portal's own address, for the absolute links in mails (reset, confirmation, invitation):
+# a mail sent by the worker or behind a proxy must not link to whatever host the request named.
+PORTAL_URL = os.environ.get("PORTAL_URL", f"http://127.0.0.1:{os.environ.get('PORT', '8000')}").rstrip("/")
+PORTAL_NAME = "ÉÉN beheerportaal"
+
 # E-mail: SMTP when EMAIL_HOST is set; otherwise every mail is written to var/mail/.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "ÉÉN beheerportaal <noreply@een-portaal.example>")

@@ -2,6 +2,7 @@ import re
 import time
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -59,7 +60,7 @@ def _reset_link() -> str:
     body = mail.outbox[-1].body
     match = re.search(r"https?://[^\s]+/account/password/reset/key/[^\s]+", body)
     assert match, body
-    return match.group(0).replace("http://testserver", "")
+    return match.group(0).removeprefix(settings.PORTAL_URL)
 
 
 def test_it_resets_a_password_through_the_one_time_link(admin):

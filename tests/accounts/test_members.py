@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
@@ -34,7 +35,7 @@ def test_it_invites_a_new_account_that_sets_its_password_through_the_link(
         )
     assert "Er is een uitnodiging verstuurd naar nieuw@bakkerij.example" in response.content.decode()
     assert mail.outbox[-1].to == ["nieuw@bakkerij.example"]
-    link = re.search(r"http://testserver(/uitnodiging/\S+/)", mail.outbox[-1].body).group(1)
+    link = re.search(re.escape(settings.PORTAL_URL) + r"(/uitnodiging/\S+/)", mail.outbox[-1].body).group(1)
     guest = Client()
     assert "Kies een wachtwoord" in guest.get(link).content.decode()
     response = guest.post(
