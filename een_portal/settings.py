@@ -166,6 +166,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 LANGUAGE_CODE = "nl"
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times are written by format name in the active language (een_portal/formats/).
+FORMAT_MODULE_PATH = ["een_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "Europe/Amsterdam"

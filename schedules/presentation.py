@@ -17,12 +17,12 @@ def moment(value: datetime, now: datetime, tz: str) -> str:
     local = value.astimezone(engine.resolve_tz(tz))
     current = now.astimezone(engine.resolve_tz(tz))
     if local.date() == current.date():
-        return _("today %(time)s") % {"time": formats.time_format(local, "H:i")}
+        return _("today %(time)s") % {"time": formats.time_format(local, "TIME_FORMAT")}
     if local.date() == current.date() + timedelta(days=1):
-        return _("tomorrow %(time)s") % {"time": formats.time_format(local, "H:i")}
+        return _("tomorrow %(time)s") % {"time": formats.time_format(local, "TIME_FORMAT")}
     if local - current < timedelta(days=6):
         return formats.date_format(local, "l H:i")
-    return formats.date_format(local, "j F Y H:i")
+    return formats.date_format(local, "DATETIME_FORMAT")
 
 
 @dataclass(frozen=True)

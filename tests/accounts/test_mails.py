@@ -105,7 +105,9 @@ def test_it_confirms_a_new_email_address_with_a_formal_dutch_mail_and_a_working_
 
 def test_it_links_the_invitation_to_the_portal_address(admin_client, org, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("members"), {"email": "nieuw@bakkerij.example", "role": "admin", "_organisation": org.pk})
+        admin_client.post(
+            reverse("members"), {"email": "nieuw@bakkerij.example", "role": "admin", "_organisation": org.pk}
+        )
     message = mail.outbox[-1]
     assert message.to == ["nieuw@bakkerij.example"]
     link = _link(message.body)
@@ -116,7 +118,11 @@ def test_it_links_the_invitation_to_the_portal_address(admin_client, org, django
 def test_it_writes_the_invitation_of_an_english_account_in_english(
     admin_client, org, other_org, django_capture_on_commit_callbacks
 ):
-    english = MembershipFactory(organisation=other_org, user__email="partner@it.example", user__language="en").user
+    english = MembershipFactory(
+        organisation=other_org, user__email="partner@it.example", user__language="en"
+    ).user
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("members"), {"email": english.email, "role": "admin", "_organisation": org.pk})
+        admin_client.post(
+            reverse("members"), {"email": english.email, "role": "admin", "_organisation": org.pk}
+        )
     assert "You have been invited" in mail.outbox[-1].subject
