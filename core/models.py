@@ -22,7 +22,10 @@ class PbxSync(models.Model):
     last_error_retryable = models.BooleanField(default=True)
     failed_revision = models.PositiveBigIntegerField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    attempts = models.PositiveIntegerField(_("failed attempts in a row"), default=0)
+    attempts = models.PositiveIntegerField(_("failed attempts in this outage"), default=0)
+    # The last attempt did not reach the PBX at all: reconcile pushes again as soon as the PBX
+    # answers its health check, instead of waiting out the backoff.
+    waiting_for_pbx = models.BooleanField(_("waiting for the PBX"), default=False)
 
     objects = ScopedManager(organisation="organisation")
 
@@ -32,8 +35,11 @@ class PbxSync(models.Model):
         verbose_name = _("PBX sync state")
         verbose_name_plural = _("PBX sync states")
         indexes = [
+            # Reconcile (every few seconds) reads only the organisations the PBX is behind on.
             models.Index(
-                fields=["applied_revision", "desired_revision"], name="pbx_pbxsync_applied_606ba3_idx"
+                fields=["next_attempt_at"],
+                condition=models.Q(applied_revision__lt=models.F("desired_revision")),
+                name="core_pbxsync_behind_idx",
             )
         ]
 

@@ -44,9 +44,13 @@ def config_changed(*, organisation: Organisation) -> None:
     transaction.on_commit(lambda: queue_push(organisation_id))
 
 
-def queue_push(organisation_id: int) -> None:
-    # A broker that is down must not break the user's save: reconcile picks it up later.
+def queue_push(organisation_id: int, *, force: bool = False) -> None:
+    """Queues the push now (never delayed in the broker). force: push even when in sync (staff)."""
+    # A broker that is down must neither break nor hold up the user's save (no publish retries):
+    # the periodic reconcile pushes every organisation that is behind once the broker is back.
     try:
-        current_app.tasks[PUSH_TASK].delay(organisation_id)
-    except Exception:
-        log.warning("Could not queue PBX push for organisation %s", organisation_id)
+        current_app.tasks[PUSH_TASK].apply_async(
+            args=[organisation_id], kwargs={"force": True} if force else {}, retry=False
+        )
+    except Exception as exc:
+        log.warning("Could not queue PBX push for organisation %s: %r", organisation_id, exc)

@@ -216,7 +216,19 @@ if not REDIS_URL:
         "store_processed": False,
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": 3600,
+        "socket_connect_timeout": 2,
+        "socket_keepalive": True,
+        "health_check_interval": 10,
+    }
+# The worker (and beat) outlive a broker restart: keep reconnecting, for as long as it takes, also at start.
+# No task ever waits in the broker with a countdown or eta (pbx/sync/tasks.py): retries are in the database.
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A push cut off by a lost connection is pushed again (acks_late, idempotent): the Celery 6 default.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -225,10 +237,14 @@ CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 90
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TASK_EAGER_PROPAGATES = True
+PBX_RECONCILE_SECONDS = float(os.environ.get("PBX_RECONCILE_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # Pushes what is due (retries live in PbxSync.next_attempt_at, not in the broker) and, once the PBX
+    # answers again after an outage, what waited for it. A run the worker could not start in time is dropped.
     "pbx-reconcile": {
         "task": "pbx.tasks.reconcile",
-        "schedule": float(os.environ.get("PBX_RECONCILE_SECONDS", "30")),
+        "schedule": PBX_RECONCILE_SECONDS,
+        "options": {"expires": PBX_RECONCILE_SECONDS},
     },
     # Business Voicemail: resends lost requests and collects the recorded ones ("Voicemail is klaar").
     "mobile-advance-voicemail-statuses": {

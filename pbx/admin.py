@@ -33,9 +33,9 @@ class PbxSyncAdmin(admin.ModelAdmin):
     @admin.action(description=_("Push the configuration to the PBX now"))
     def push_now(self, request: HttpRequest, queryset: QuerySet[PbxSync]) -> None:
         ids = list(queryset.values_list("organisation_id", flat=True))
-        queryset.update(next_attempt_at=None)
         for organisation_id in ids:
-            queue_push(organisation_id)
+            # Forced: pushed now, also when the portal believes the PBX is in sync or waits out a backoff.
+            queue_push(organisation_id, force=True)
         self.message_user(
             request, _("Push queued for %(count)d organisations.") % {"count": len(ids)}, messages.SUCCESS
         )

@@ -141,10 +141,11 @@ class PbxClient:
                 response, f"config answer without revision/config/applied_at: {exc!r}"
             ) from exc
 
-    def health(self) -> bool:
-        """True when the PBX answers its health check; never raises, for status displays."""
+    def health(self, timeout: float | None = None) -> bool:
+        """True when the PBX answers its health check (GET /health, no token, never delayed by the PBX's
+        load); never raises. A cheap probe: the worker asks it before pushing again after an outage."""
         try:
-            response = self._http.get("/health")
+            response = self._http.get("/health", timeout=self._http.timeout if timeout is None else timeout)
             return response.status_code == 200 and response.json().get("status") == "ok"
         except (httpx.HTTPError, ValueError, AttributeError):
             return False

@@ -17,6 +17,7 @@ from integration_support import (
     Simulator,
     Worker,
     flush_redis,
+    redis_db,
     redis_url_with_db,
     tail,
     xdist_index,
@@ -40,9 +41,11 @@ def _failed(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture
 def broker_url(worker_id: str) -> Iterator[str]:
-    """An empty Redis database of the shared Redis (REDIS_URL), one per xdist worker; emptied again after
-    the test (request it before start_worker, so that the worker has stopped by then)."""
-    url = redis_url_with_db(os.environ["REDIS_URL"], FIRST_TEST_REDIS_DB + xdist_index(worker_id) % 8)
+    """An empty Redis database of the shared Redis (REDIS_URL), one per xdist worker: the database REDIS_URL
+    names (8 when it names none) plus the worker's index; emptied again after the test (request it before
+    start_worker, so that the worker has stopped by then)."""
+    first = redis_db(os.environ["REDIS_URL"], default=FIRST_TEST_REDIS_DB)
+    url = redis_url_with_db(os.environ["REDIS_URL"], (first + xdist_index(worker_id)) % 16)
     flush_redis(url)
     yield url
     flush_redis(url)

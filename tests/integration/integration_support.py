@@ -2,7 +2,8 @@
 and, for the broker-outage test, a private redis-server.
 
 Everything runs on 127.0.0.1 with free ports and files under the test's tmp_path. Every xdist worker uses its
-own Redis database number (8 + worker index) on the Redis of REDIS_URL, so parallel runs never share a queue.
+own Redis database number (that of REDIS_URL, 8 when it names none, + worker index) on the Redis of REDIS_URL, so
+parallel runs never share a queue.
 Subprocesses run in their own session (process group) and are always killed at teardown; their logs are
 printed when a test fails.
 """
@@ -28,7 +29,7 @@ REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 PBX_TOKEN = "integration-pbx-token"
 RECONCILE_SECONDS = 2
-# Redis databases 8..15 of the shared Redis are used by the tests, one per xdist worker.
+# Without a database number in REDIS_URL, databases 8.. of the shared Redis are used, one per xdist worker.
 FIRST_TEST_REDIS_DB = 8
 
 T = TypeVar("T")
@@ -71,6 +72,11 @@ def wait_until(
 
 def xdist_index(worker_id: str) -> int:
     return int(worker_id[2:]) if worker_id.startswith("gw") else 0
+
+
+def redis_db(url: str, default: int) -> int:
+    path = urlsplit(url).path.strip("/")
+    return int(path) if path.isdigit() else default
 
 
 def redis_url_with_db(url: str, db: int) -> str:

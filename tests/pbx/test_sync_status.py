@@ -1,8 +1,11 @@
 import json
+from datetime import timedelta
 
 import httpx
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+from django_scopes import get_scope
 
 from core.models import PbxSync
 from core.revision import config_changed
@@ -27,14 +30,16 @@ def test_it_bumps_the_revision_and_queues_one_push_on_commit(
     org, django_capture_on_commit_callbacks, monkeypatch
 ):
     queued = []
-    monkeypatch.setattr("pbx.sync.tasks.push_config.delay", lambda org_id: queued.append(org_id))
+    monkeypatch.setattr("pbx.sync.tasks.push_config.apply_async", lambda **kw: queued.append(kw))
     with django_capture_on_commit_callbacks(execute=True):
         config_changed(organisation=org)
         config_changed(organisation=org)
     sync = PbxSync.objects.get(organisation=org)
     assert (sync.desired_revision, sync.applied_revision) == (2, 0)
     assert sync.pending_since is not None
-    assert queued == [org.pk, org.pk]
+    # Queued at once: nothing waits in the broker (no countdown, no eta).
+    assert [(kw["args"], kw["kwargs"]) for kw in queued] == [([org.pk], {}), ([org.pk], {})]
+    assert not any("countdown" in kw or "eta" in kw for kw in queued)
 
 
 def _fake_pbx(monkeypatch, handler):
@@ -43,6 +48,32 @@ def _fake_pbx(monkeypatch, handler):
     monkeypatch.setattr(
         tasks, "get_client", lambda: PbxClient("http://pbx.test", "t", transport=httpx.MockTransport(handler))
     )
+
+
+class FakePbx:
+    """A PBX answering like the simulator: /health, and PUTs it keeps (or refuses while down)."""
+
+    def __init__(self, monkeypatch, up=True):
+        self.up = up
+        self.puts = []
+        self.health_checks = 0
+        _fake_pbx(monkeypatch, self)
+
+    def __call__(self, request):
+        if request.url.path == "/health":
+            self.health_checks += 1
+        if not self.up:
+            raise httpx.ConnectError("refused", request=request)
+        if request.url.path == "/health":
+            return httpx.Response(200, json={"status": "ok"})
+        body = json.loads(request.content)
+        self.puts.append(body)
+        return httpx.Response(200, json={"applied_revision": body["revision"], "status": "applied"})
+
+
+def _change_and_push(org):
+    config_changed(organisation=org)
+    return tasks.push_config.apply(args=[org.pk]).get()
 
 
 def test_it_records_applied_revision_after_a_push(org, monkeypatch):
@@ -85,13 +116,90 @@ def test_it_shows_applied_without_polling(admin_client, org):
 def test_it_reconciles_organisations_that_are_behind(org, other_org, monkeypatch):
     config_changed(organisation=org)
     PbxSync.objects.create(organisation=other_org, desired_revision=3, applied_revision=3)
+    FakePbx(monkeypatch)
     queued = []
-    monkeypatch.setattr("pbx.sync.tasks.push_config.delay", lambda org_id: queued.append(org_id))
+    monkeypatch.setattr("pbx.sync.tasks.push_config.delay", lambda org_id, **kw: queued.append(org_id))
     assert tasks.reconcile.apply().get() == 1
     assert queued == [org.pk]
+    # The push is on its way: the next run (seconds later) does not queue it again.
+    assert tasks.reconcile.apply().get() == 0
 
 
-def test_it_lets_staff_see_revisions_and_push(db):
+def test_it_counts_attempts_per_outage_not_per_change(org, monkeypatch):
+    pbx = FakePbx(monkeypatch, up=False)
+    results = [_change_and_push(org) for _ in range(20)]
+    sync = PbxSync.objects.get(organisation=org)
+    # The first push found the PBX down; the 19 changes after it wait for the next attempt instead of
+    # each adding an attempt (and a longer delay).
+    assert results == ["failed"] + ["waiting"] * 19
+    assert sync.attempts == 1 and sync.desired_revision == 20
+    assert sync.next_attempt_at is not None
+    assert sync.next_attempt_at - timezone.now() <= timedelta(seconds=tasks.MAX_BACKOFF_SECONDS)
+    assert "niet bereikbaar" in sync.last_error
+    assert pbx.puts == []
+
+
+def test_it_never_waits_longer_than_the_cap_between_attempts():
+    delays = [tasks.backoff_seconds(attempts) for attempts in range(1, 200)]
+    assert max(delays) <= tasks.MAX_BACKOFF_SECONDS <= 60
+    assert delays[0] < 10
+
+
+def test_it_starts_counting_again_after_a_push_gets_through(org, monkeypatch):
+    pbx = FakePbx(monkeypatch, up=False)
+    _change_and_push(org)
+    PbxSync.objects.filter(organisation=org).update(next_attempt_at=timezone.now())
+    tasks.push_config.apply(args=[org.pk], kwargs={"scheduled": True})
+    assert PbxSync.objects.get(organisation=org).attempts == 2
+    pbx.up = True
+    tasks.push_config.apply(args=[org.pk], kwargs={"scheduled": True})
+    sync = PbxSync.objects.get(organisation=org)
+    assert (sync.applied_revision, sync.attempts, sync.next_attempt_at, sync.last_error) == (1, 0, None, "")
+    assert sync.waiting_for_pbx is False
+
+
+def test_it_pushes_as_soon_as_the_pbx_answers_again_without_waiting_out_the_backoff(org, monkeypatch):
+    pbx = FakePbx(monkeypatch, up=False)
+    _change_and_push(org)
+    _change_and_push(org)  # A change during the outage.
+    PbxSync.objects.filter(organisation=org).update(next_attempt_at=timezone.now() + timedelta(seconds=20))
+    assert tasks.reconcile.apply().get() == 0  # Still down: the health check fails, nothing is pushed.
+    assert pbx.health_checks == 1
+    pbx.up = True
+    assert tasks.reconcile.apply().get() == 1  # Back: pushed now, 20 s before the backoff said.
+    sync = PbxSync.objects.get(organisation=org)
+    assert (sync.applied_revision, sync.desired_revision, sync.last_error) == (2, 2, "")
+    assert [put["revision"] for put in pbx.puts] == [2]
+
+
+def test_it_leaves_a_pbx_that_answers_with_errors_to_the_backoff(org, monkeypatch):
+    def failing(request):
+        if request.url.path == "/health":
+            return httpx.Response(200, json={"status": "ok"})
+        return httpx.Response(503, json={"error": "busy"})
+
+    _fake_pbx(monkeypatch, failing)
+    _change_and_push(org)
+    sync = PbxSync.objects.get(organisation=org)
+    assert sync.attempts == 1 and sync.next_attempt_at > timezone.now() and not sync.waiting_for_pbx
+    queued = []
+    monkeypatch.setattr("pbx.sync.tasks.push_config.delay", lambda org_id, **kw: queued.append(org_id))
+    assert tasks.reconcile.apply().get() == 0 and queued == []
+
+
+def test_it_pushes_in_the_scope_of_the_organisation(org, monkeypatch):
+    scopes = []
+
+    def handler(request):
+        scopes.append(dict(get_scope()))
+        return httpx.Response(200, json={"applied_revision": 1, "status": "applied"})
+
+    _fake_pbx(monkeypatch, handler)
+    _change_and_push(org)
+    assert scopes == [{"organisation": org, "_enabled": True}]
+
+
+def test_it_lets_staff_see_revisions_and_the_push_action(db):
     from django.test import Client
 
     from factories import OrganisationFactory, UserFactory
@@ -103,8 +211,27 @@ def test_it_lets_staff_see_revisions_and_push(db):
     client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     html = client.get("/admin/core/pbxsync/").content.decode()
     assert organisation.name in html
-    sync = PbxSync.objects.get(organisation=organisation)
+    assert "push_now" in html
+
+
+def test_it_lets_staff_push_now_also_when_the_portal_believes_it_is_in_sync(db, monkeypatch):
+    from django.test import Client
+
+    from factories import OrganisationFactory, UserFactory
+
+    staff = UserFactory(email="staf@operator.example", is_staff=True, is_superuser=True)
+    organisation = OrganisationFactory(has_telephony=True, has_pbx=True)
+    sync = PbxSync.objects.create(organisation=organisation, desired_revision=4, applied_revision=4)
+    pbx = FakePbx(monkeypatch)
+    client = Client()
+    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
     response = client.post(
         "/admin/core/pbxsync/", {"action": "push_now", "_selected_action": [sync.pk]}, follow=True
     )
     assert response.status_code == 200
+    # The PBX received the organisation's document under a new revision (it ignores one it already has).
+    assert [(put["revision"], put["config"]["organisation"]["id"]) for put in pbx.puts] == [
+        (5, organisation.pk)
+    ]
+    sync.refresh_from_db()
+    assert (sync.desired_revision, sync.applied_revision) == (5, 5)
