@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 
 import holidays as holidays_lib
-import icalendar
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from core.references import usages
 from core.revision import config_changed
 
-from . import engine
+from . import engine, ical
 from .models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule
 
 
@@ -101,6 +101,10 @@ def schedule_delete(*, schedule: TimeSchedule | HolidaySchedule, by: User | None
     _pbx_changed(organisation)
 
 
+# Beyond this a schedule stops being a list of closing days (and its page and the PBX document get heavy).
+MAX_ENTRIES = 1000
+
+
 @dataclass(frozen=True)
 class EntryData:
     name: str
@@ -134,6 +138,7 @@ def holiday_schedule_save(
     schedule.name = name
     schedule.full_clean()
     schedule.save()
+    _check_size(len(entries))
     objects = _validated_entries(entries, schedule)
     schedule.entries.all().delete()
     HolidayEntry.objects.bulk_create(objects)
@@ -147,9 +152,28 @@ def dutch_public_holidays(year: int) -> list[EntryData]:
     return [EntryData(name=str(name), start_date=day, end_date=day) for day, name in sorted(calendar.items())]
 
 
+def _check_size(count: int) -> None:
+    if count > MAX_ENTRIES:
+        raise ValidationError(
+            _(
+                "A holiday schedule holds at most %(max)s days or periods; this would make %(count)s. "
+                "Remove days that have passed, or spread them over two schedules. Nothing has been changed."
+            )
+            % {"max": MAX_ENTRIES, "count": count}
+        )
+
+
 def _add_entries(schedule: HolidaySchedule, new: Iterable[EntryData]) -> int:
+    # Locks the schedule so that two additions at once cannot pass the size limit together.
+    HolidaySchedule.objects.select_for_update().filter(pk=schedule.pk).first()
     existing = {(e.start_date, e.end_date, e.start_time, e.end_time) for e in schedule.entries.all()}
-    fresh = [d for d in new if (d.start_date, d.end_date, d.start_time, d.end_time) not in existing]
+    fresh = []
+    for data in new:
+        key = (data.start_date, data.end_date, data.start_time, data.end_time)
+        if key not in existing:
+            existing.add(key)
+            fresh.append(data)
+    _check_size(len(existing))
     HolidayEntry.objects.bulk_create(_validated_entries(fresh, schedule))
     if fresh:
         schedule.save(update_fields=["updated_at"])
@@ -165,66 +189,30 @@ def holiday_schedule_add_public_holidays(*, schedule: HolidaySchedule, year: int
     return _add_entries(schedule, dutch_public_holidays(year))
 
 
-def parse_ics(data: bytes, tz: str = engine.DEFAULT_TZ_NAME) -> list[EntryData]:
-    """Reads the events of an iCalendar file as holiday entries; ValidationError if malformed.
+@dataclass(frozen=True)
+class ImportReport:
+    """What an .ics import did: how many entries it added, and one line per event imported or skipped."""
 
-    Timed events are converted to the organisation's local wall-clock time.
-    """
-    zone = engine.resolve_tz(tz)
-    try:
-        calendar = icalendar.Calendar.from_ical(data)
-    except (ValueError, IndexError, KeyError) as exc:
-        raise ValidationError(_("This file is not a valid iCalendar (.ics) file.")) from exc
-    entries = []
-    for event in calendar.walk("VEVENT"):
-        start = event.decoded("DTSTART", None)
-        if start is None:
-            raise ValidationError(_("An event in the file has no start date."))
-        end = event.decoded("DTEND", None)
-        name = str(event.get("SUMMARY", ""))[:100]
-        if isinstance(start, datetime):
-            if end is None or not isinstance(end, datetime):
-                end = start + timedelta(hours=1)
-            start, end = ((v.astimezone(zone).replace(tzinfo=None) if v.tzinfo else v) for v in (start, end))
-            entries.append(
-                EntryData(
-                    name=name,
-                    start_date=start.date(),
-                    end_date=end.date(),
-                    start_time=start.time(),
-                    end_time=end.time(),
-                )
-            )
-        else:
-            # All-day events: DTEND is exclusive in iCalendar, our end date is inclusive.
-            last = (end - timedelta(days=1)) if isinstance(end, date) and end > start else start
-            entries.append(EntryData(name=name, start_date=start, end_date=last))
-    if not entries:
-        raise ValidationError(_("The file contains no events."))
-    return entries
+    added: int
+    already_present: int
+    imported: list[str]
+    skipped: list[str]
 
 
 @transaction.atomic
-def holiday_schedule_import_ics(*, schedule: HolidaySchedule, data: bytes, by: User | None) -> int:
-    """Adds the events of an .ics file; a malformed file changes nothing."""
-    return _add_entries(schedule, parse_ics(data, schedule.organisation.time_zone))
+def holiday_schedule_import_ics(*, schedule: HolidaySchedule, data: bytes, by: User | None) -> ImportReport:
+    """Adds the events of an .ics file that can be understood; a file that cannot be read changes nothing."""
+    try:
+        reading = ical.read(data, schedule.organisation.time_zone, timezone.localdate())
+    except ical.UnreadableCalendar as exc:
+        raise ValidationError(_("This file is not a valid iCalendar (.ics) file.")) from exc
+    if not reading.periods and not reading.skipped:
+        raise ValidationError(_("The file contains no events."))
+    new = [EntryData(p.name, p.start_date, p.end_date, p.start_time, p.end_time) for p in reading.periods]
+    added = _add_entries(schedule, new)
+    distinct = {(d.start_date, d.end_date, d.start_time, d.end_time) for d in new}
+    return ImportReport(added, len(distinct) - added, reading.imported, reading.skipped)
 
 
 def holiday_schedule_export_ics(schedule: HolidaySchedule) -> bytes:
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//ÉÉN beheerportaal//Feestdagen//NL")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", schedule.name)
-    for entry in schedule.entries.all():
-        event = icalendar.Event()
-        event.add("uid", f"holiday-{entry.pk}@een-portaal")
-        event.add("summary", entry.name or schedule.name)
-        if entry.whole_days:
-            event.add("dtstart", entry.start_date)
-            event.add("dtend", entry.end_date + timedelta(days=1))
-        else:
-            event.add("dtstart", entry.start())
-            event.add("dtend", entry.end())
-        event.add("dtstamp", schedule.updated_at)
-        calendar.add_component(event)
-    return calendar.to_ical()
+    return ical.write(schedule.name, schedule.entries.all(), schedule.organisation.time_zone, schedule.updated_at)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.tenancy import PortalRequest, product_required
 
-from . import engine, presentation, services
+from . import engine, ical, presentation, services
 from .forms import (
     HolidayEntryFormSet,
     IcsImportForm,
@@ -166,6 +166,7 @@ def _holiday_context(
         "formset": formset,
         "public_form": extra.get("public_form") or PublicHolidaysForm(),
         "import_form": extra.get("import_form") or IcsImportForm(),
+        "horizon_years": ical.HORIZON_YEARS,
     }
     if schedule is not None:
         now = timezone.now()
@@ -263,6 +264,33 @@ def _rerender_holiday(request: PortalRequest, schedule: HolidaySchedule, **forms
     return render(request, "schedules/holiday_form.html", context, status=400)
 
 
+# Beyond this many lines the report stops listing events one by one.
+REPORT_LINES = 25
+
+
+def _report_import(request: PortalRequest, report: services.ImportReport) -> None:
+    """One message for the outcome, then one line per event imported or skipped, so nothing is silently wrong."""
+    if report.added:
+        messages.success(request, _("%(count)s days or periods imported.") % {"count": report.added})
+    elif report.imported:
+        messages.info(request, _("Nothing new imported: everything in the file was in the schedule already."))
+    else:
+        messages.warning(request, _("Nothing imported: no event in the file could be used."))
+    if report.already_present:
+        messages.info(
+            request,
+            _("%(count)s days or periods from the file were in the schedule already.")
+            % {"count": report.already_present},
+        )
+    lines = [(messages.SUCCESS, line) for line in report.imported] + [
+        (messages.WARNING, line) for line in report.skipped
+    ]
+    for level, line in lines[:REPORT_LINES]:
+        messages.add_message(request, level, line)
+    if len(lines) > REPORT_LINES:
+        messages.info(request, _("… and %(count)s more events.") % {"count": len(lines) - REPORT_LINES})
+
+
 @require_POST
 @product_required("pbx")
 def holiday_schedule_import(request: PortalRequest, pk: int) -> HttpResponse:
@@ -270,13 +298,13 @@ def holiday_schedule_import(request: PortalRequest, pk: int) -> HttpResponse:
     form = IcsImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            added = services.holiday_schedule_import_ics(
+            report = services.holiday_schedule_import_ics(
                 schedule=schedule, data=form.cleaned_data["file"], by=request.user
             )
         except ValidationError as exc:
             form.add_error("file", exc)
         else:
-            messages.success(request, _("%(count)s days or periods imported.") % {"count": added})
+            _report_import(request, report)
             return redirect("schedules:holiday_detail", pk=pk)
     return _rerender_holiday(request, schedule, import_form=form)
 
