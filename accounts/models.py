@@ -14,6 +14,7 @@ from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
 
 from core.history import HistoricalBase
+from core.validators import validate_ascii_digits
 
 DEFAULT_TIME_ZONE = "Europe/Amsterdam"
 
@@ -152,8 +153,10 @@ class Membership(models.Model):
 def normalise_phone_number(value: str, region: str = "NL") -> str:
     """Parse a Dutch or international number as typed and return it in E.164 form.
 
-    Raises ValidationError with a Dutch text that says what to do.
+    Raises ValidationError with a Dutch text that says what to do. Only the digits 0-9 count:
+    phonenumbers would also read other scripts' digits, which the PBX does not.
     """
+    validate_ascii_digits(value)
     try:
         parsed = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:

@@ -8,9 +8,9 @@ urlpatterns = [
     path("taal/", views.set_language, name="set_language"),
     path("instellingen/", views.organisation_settings, name="organisation_settings"),
     path("gebruikers/", views.members, name="members"),
-    path("gebruikers/<int:pk>/rol/", views.member_role, name="member_role"),
-    path("gebruikers/<int:pk>/deactiveren/", views.member_deactivate, name="member_deactivate"),
-    path("gebruikers/<int:pk>/activeren/", views.member_reactivate, name="member_reactivate"),
+    path("gebruikers/<id:pk>/rol/", views.member_role, name="member_role"),
+    path("gebruikers/<id:pk>/deactiveren/", views.member_deactivate, name="member_deactivate"),
+    path("gebruikers/<id:pk>/activeren/", views.member_reactivate, name="member_reactivate"),
     path("mijn-gegevens/", views.profile, name="profile"),
     path("uitnodiging/<str:token>/", views.accept_invitation, name="accept_invitation"),
 ]

@@ -1,7 +1,12 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
+
+from core.ids import IdConverter
+
+# `<id:pk>` in every app's URLs: a number no row can have (30 digits) is a 404, not a 500.
+register_converter(IdConverter, "id")
 
 admin.site.site_header = _("ÉÉN beheerportaal — operator")
 admin.site.site_title = _("ÉÉN beheerportaal")

@@ -13,6 +13,8 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.validators import validate_ascii_digits
+
 from .models import (
     MAX_DATA_LIMIT_GB,
     MAX_SPENDING_LIMIT,
@@ -39,6 +41,7 @@ class FlexibleDecimalField(forms.DecimalField):
         super().__init__(**kwargs)
 
     def to_python(self, value: Any) -> Any:
+        validate_ascii_digits(value)
         if isinstance(value, str):
             text = value.strip().replace("€", "").replace("\u00a0", "").replace(" ", "")
             if self.unit:

@@ -5,7 +5,7 @@ from . import views
 app_name = "mobile"
 urlpatterns = [
     path("", views.index, name="index"),
-    path("<int:pk>/", views.subscription_detail, name="subscription"),
+    path("<id:pk>/", views.subscription_detail, name="subscription"),
     path("instellingen/", views.mobile_settings, name="settings"),
     path("instellingen/toepassen/", views.mobile_settings_apply, name="settings_apply"),
     path("business-voicemail/", views.business_voicemail, name="business_voicemail"),

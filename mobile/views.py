@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.tenancy import PortalRequest, product_required
+from core.ids import parse_ids
 
 from . import services
 from .forms import (
@@ -60,8 +61,8 @@ def _search(queryset: QuerySet[Subscription], text: str) -> QuerySet[Subscriptio
     if not text:
         return queryset
     condition = Q(user_name__icontains=text)
-    digits = re.sub(r"\D", "", text)
-    if digits and re.fullmatch(r"[\d\s()+\-.]+", text):
+    digits = re.sub(r"[^0-9]", "", text)
+    if digits and re.fullmatch(r"[0-9\s()+\-.]+", text, re.ASCII):
         if digits.startswith("00"):
             digits = digits[2:]
         elif digits.startswith("0"):
@@ -304,10 +305,10 @@ def _eligible(request: PortalRequest) -> QuerySet[Subscription]:
 
 
 def _int_list(values: list[str]) -> list[int]:
-    try:
-        return list(dict.fromkeys(int(v) for v in values))
-    except ValueError as exc:
-        raise Http404 from exc
+    ids = parse_ids(values)
+    if ids is None:
+        raise Http404  # not an id of anything, here or elsewhere
+    return ids
 
 
 def _voicemail_context(request: PortalRequest, rows: list[VoicemailRow], **extra: Any) -> dict[str, Any]:

@@ -7,6 +7,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import validators
+
 from . import engine
 from .models import Weekday
 from .services import EntryData
@@ -33,8 +35,8 @@ class NameForm(forms.Form):
 
 class TimeRangeForm(forms.Form):
     weekday = forms.TypedChoiceField(label=_("Day"), choices=DAY_CHOICES, coerce=int, required=False)
-    start = forms.TimeField(label=_("From"), required=False, widget=TIME_WIDGET)
-    end = forms.TimeField(label=_("To"), required=False, widget=TIME_WIDGET)
+    start = validators.TimeField(label=_("From"), required=False, widget=TIME_WIDGET)
+    end = validators.TimeField(label=_("To"), required=False, widget=TIME_WIDGET)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -70,12 +72,12 @@ class HolidayEntryForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"class": "form-control"}),
     )
-    start_date = forms.DateField(label=_("From date"), required=False, widget=DATE_WIDGET)
-    end_date = forms.DateField(
+    start_date = validators.DateField(label=_("From date"), required=False, widget=DATE_WIDGET)
+    end_date = validators.DateField(
         label=_("To date"), required=False, widget=DATE_WIDGET, help_text=_("Empty: the same day.")
     )
-    start_time = forms.TimeField(label=_("From time"), required=False, widget=TIME_WIDGET)
-    end_time = forms.TimeField(label=_("To time"), required=False, widget=TIME_WIDGET)
+    start_time = validators.TimeField(label=_("From time"), required=False, widget=TIME_WIDGET)
+    end_time = validators.TimeField(label=_("To time"), required=False, widget=TIME_WIDGET)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -114,7 +116,7 @@ HolidayEntryFormSet = forms.formset_factory(HolidayEntryForm, extra=3, max_num=4
 
 
 class PublicHolidaysForm(forms.Form):
-    year = forms.IntegerField(
+    year = validators.IntegerField(
         label=_("Year"),
         min_value=1900,
         max_value=2200,

@@ -5,6 +5,8 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
+from mobile.models import Subscription, SubscriptionKind
+from schedules.models import HolidaySchedule, TimeSchedule
 
 PASSWORD = "demo-portaal"
 
@@ -52,6 +54,42 @@ class PhoneNumberFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     number = factory.Sequence(lambda n: f"+3130{2000000 + n:07d}")
+
+
+class SubscriptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Subscription
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    number = factory.Sequence(lambda n: f"+316{10000000 + n:08d}")
+    user_name = factory.Sequence(lambda n: f"Medewerker {n}")
+    kind = SubscriptionKind.VOICE_DATA
+
+
+class TimeScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TimeSchedule
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Openingstijden {n}")
+
+
+class HolidayScheduleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HolidaySchedule
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Feestdagen {n}")
+
+
+# One factory per tenant model a URL can name by id: the tenancy sweep makes a real object of
+# the right model for another organisation with it (tests/url_sweep.py, URL_OBJECTS).
+TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
+    Membership: MembershipFactory,
+    Subscription: SubscriptionFactory,
+    TimeSchedule: TimeScheduleFactory,
+    HolidaySchedule: HolidayScheduleFactory,
+}
 
 
 def login(user: User) -> Client:

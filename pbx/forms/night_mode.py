@@ -8,17 +8,20 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, normalise_phone_number
+from core import validators
+from core.validators import validate_ascii_digits
 from pbx.models import DestinationType, NightModeSetting
 from schedules.models import HolidaySchedule, TimeSchedule
 
-EXTENSION = re.compile(r"^\d{2,4}$")
+EXTENSION = re.compile(r"[0-9]{2,4}", re.ASCII)
 
 
 def parse_destination(value: str) -> tuple[str, str]:
     """An extension of 2-4 digits or a phone number typed any common way -> (type, value)."""
     value = (value or "").strip()
+    validate_ascii_digits(value)
     compact = re.sub(r"[\s\-().]", "", value)
-    if EXTENSION.match(compact):
+    if EXTENSION.fullmatch(compact):
         return DestinationType.EXTENSION, compact
     if not compact:
         raise ValidationError(
@@ -38,14 +41,14 @@ class NightModeForm(forms.Form):
     setting = forms.ChoiceField(
         label=_("Night mode"), choices=NightModeSetting.choices, widget=forms.RadioSelect
     )
-    time_schedule: forms.ModelChoiceField[TimeSchedule] = forms.ModelChoiceField(
+    time_schedule: forms.ModelChoiceField[TimeSchedule] = validators.ModelChoiceField(
         label=_("Time schedule (opening hours)"),
         queryset=TimeSchedule.objects.none(),
         required=False,
         empty_label=_("— choose —"),
         help_text=_("Night mode is active outside these hours."),
     )
-    holiday_schedule: forms.ModelChoiceField[HolidaySchedule] = forms.ModelChoiceField(
+    holiday_schedule: forms.ModelChoiceField[HolidaySchedule] = validators.ModelChoiceField(
         label=_("Holiday schedule"),
         queryset=HolidaySchedule.objects.none(),
         required=False,

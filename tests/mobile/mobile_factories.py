@@ -5,16 +5,11 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
-from mobile.models import Subscription, SubscriptionKind, VoicemailRequest, VoicemailStatus
+from mobile.models import VoicemailRequest, VoicemailStatus
 
+from factories import SubscriptionFactory
 
-class SubscriptionFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Subscription
-
-    number = factory.Sequence(lambda n: f"+316{10000000 + n:08d}")
-    user_name = factory.Sequence(lambda n: f"Medewerker {n}")
-    kind = SubscriptionKind.VOICE_DATA
+__all__ = ["SubscriptionFactory", "VoicemailRequestFactory"]
 
 
 class VoicemailRequestFactory(factory.django.DjangoModelFactory):
