@@ -15,6 +15,9 @@ from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from core.changes import recorded
+from django.utils.translation import gettext_noop
+
 from .models import Membership, Organisation, Role, User
 
 INVITATION_SALT = "accounts.invitation"
@@ -76,6 +79,7 @@ def _send_invitation(*, request: HttpRequest | None, membership: Membership, new
     send_mail(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, None, [user.email])
 
 
+@recorded(gettext_noop("Account invited"))
 @transaction.atomic
 def membership_invite(
     *,
@@ -130,6 +134,7 @@ def invitation_accept(*, user: User, password: str) -> None:
     EmailAddress.objects.filter(user=user, email__iexact=user.email).update(verified=True, primary=True)
 
 
+@recorded(gettext_noop("Role changed"))
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
     demotes = membership.role == Role.ADMIN and role != Role.ADMIN and membership.is_active
@@ -141,6 +146,7 @@ def membership_set_role(*, membership: Membership, role: str, by: User) -> Membe
     return membership
 
 
+@recorded(gettext_noop("Account deactivated"))
 @transaction.atomic
 def membership_deactivate(*, membership: Membership, by: User) -> Membership:
     """Takes away the account's access; without any access left it is logged out everywhere."""
@@ -164,6 +170,7 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
     return membership
 
 
+@recorded(gettext_noop("Account reactivated"))
 @transaction.atomic
 def membership_reactivate(*, membership: Membership, by: User) -> Membership:
     membership.is_active = True

@@ -9,16 +9,18 @@ that record and carries the organisation; the PBX revision the save produced is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
+from simple_history.utils import bulk_create_with_history
 
 from accounts.models import Organisation, User
 
@@ -59,6 +61,9 @@ def recording(*, organisation: Organisation, by: User | None, summary: str) -> I
             yield record
         finally:
             _current.reset(token)
+        if not getattr(record, "touched", False):
+            # The save changed nothing (the same values again): no empty line in the history.
+            record.delete()
 
 
 def _organisation_of(kwargs: dict[str, Any]) -> Organisation:
@@ -72,13 +77,21 @@ def _organisation_of(kwargs: dict[str, Any]) -> Organisation:
     raise TypeError("a recorded service needs an organisation= or an object of one")
 
 
-def recorded(summary: Any) -> Callable[[F], F]:
-    """Runs a keyword-only service (organisation=..., by=...) inside one change record."""
+def recorded(
+    summary: str, *, organisation: Callable[[dict[str, Any]], Organisation] | None = None
+) -> Callable[[F], F]:
+    """Runs a keyword-only service (organisation=... or an object of one, by=...) inside one change record.
+
+    `summary` is an English source string marked with gettext_noop: it is stored as such and
+    translated when shown, so each reader sees it in their own language. `organisation` finds
+    the organisation from the keyword arguments where the service takes only an id.
+    """
 
     def decorator(service: F) -> F:
         @wraps(service)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with recording(organisation=_organisation_of(kwargs), by=kwargs.get("by"), summary=summary):
+            owner = organisation(kwargs) if organisation is not None else _organisation_of(kwargs)
+            with recording(organisation=owner, by=kwargs.get("by"), summary=summary):
                 return service(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
@@ -116,6 +129,7 @@ def _fill_historical_row(sender: Any, instance: models.Model, history_instance: 
         return
     record = _current.get()
     if record is not None:
+        record.touched = True  # type: ignore[attr-defined]
         history_instance.change_id = record.pk
         if record.by_id and not history_instance.history_user_id:
             history_instance.history_user_id = record.by_id
@@ -125,3 +139,37 @@ def _fill_historical_row(sender: Any, instance: models.Model, history_instance: 
         else:
             organisation = organisation_of(instance)
             history_instance.history_organisation_id = organisation.pk if organisation else None
+
+
+def create_children(objects: Sequence[models.Model]) -> None:
+    """bulk_create with a historical row per object, pointing at the current change record."""
+    if not objects:
+        return
+    record = _current.get()
+    if record is not None:
+        record.touched = True  # type: ignore[attr-defined]
+    bulk_create_with_history(
+        list(objects),
+        type(objects[0]),
+        default_user=record.by if record is not None else None,
+        custom_historical_attrs=historical_attrs(objects[0]),
+    )
+
+
+def replace_children(
+    *, existing: QuerySet[Any], wanted: Sequence[models.Model], key: Callable[[Any], Hashable]
+) -> bool:
+    """Makes the child rows of a parent (a schedule's ranges, its entries) those in `wanted`.
+
+    Rows that stay are left alone, removed rows are deleted one by one and new rows created,
+    each with a historical row, so history can replay the change (no delete-and-insert of
+    everything, which history would only see as deletions). Returns whether anything changed.
+    """
+    wanted_keys = {key(obj) for obj in wanted}
+    current = {key(obj): obj for obj in existing}
+    removed = [obj.pk for k, obj in current.items() if k not in wanted_keys]
+    added = [obj for obj in wanted if key(obj) not in current]
+    if removed:
+        existing.filter(pk__in=removed).delete()
+    create_children(added)
+    return bool(removed or added)

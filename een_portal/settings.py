@@ -192,7 +192,15 @@ MEDIA_ROOT = VAR_DIR / "media"
 # Redis, when configured, carries the cache (shared rate limits) and the Celery broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # While Redis is down the cache falls back to process memory with a warning (core/cache.py): a login
+    # must keep working. Short socket timeouts, so that an unreachable Redis costs a second, not minutes.
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.FallbackRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {
         "default": {

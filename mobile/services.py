@@ -18,9 +18,11 @@ from django.db.models import Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Organisation, User
+from core.changes import recorded
 
 from . import studio
 from .models import (
@@ -54,6 +56,7 @@ def mobile_defaults_get(*, organisation: Organisation) -> MobileDefaults:
     return defaults or MobileDefaults(organisation=organisation)
 
 
+@recorded(gettext_noop("Default mobile settings changed"))
 @transaction.atomic
 def mobile_defaults_update(
     *, organisation: Organisation, values: dict[str, Any], by: User | None = None
@@ -70,6 +73,7 @@ def mobile_defaults_update(
     return defaults
 
 
+@recorded(gettext_noop("Subscription added"))
 @transaction.atomic
 def subscription_create(
     *,
@@ -96,6 +100,7 @@ def subscription_create(
     return subscription
 
 
+@recorded(gettext_noop("Subscription changed"))
 @transaction.atomic
 def subscription_update(
     *,
@@ -137,6 +142,7 @@ def subscriptions_differing_from_defaults(
     )
 
 
+@recorded(gettext_noop("Default mobile settings applied to all subscriptions"))
 @transaction.atomic
 def mobile_defaults_apply_to_all(*, organisation: Organisation, by: User | None = None) -> int:
     """Gives every (not terminated) subscription the general settings; returns how many changed."""
@@ -197,6 +203,7 @@ def _queue_send(request_id: int) -> None:
     transaction.on_commit(lambda: send_to_studio.delay(request_id))
 
 
+@recorded(gettext_noop("Business Voicemail requested"))
 @transaction.atomic
 def voicemail_requests_submit(
     *, organisation: Organisation, changes: Iterable[VoicemailChange], by: User | None = None

@@ -11,8 +11,10 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, User
+from core.changes import create_children, recorded, replace_children
 from core.references import usages
 from core.revision import config_changed
 
@@ -55,6 +57,7 @@ def _check_name(model: type[models.Model], organisation: Organisation, name: str
     return name
 
 
+@recorded(gettext_noop("Time schedule saved"))
 @transaction.atomic
 def time_schedule_save(
     *,
@@ -75,14 +78,16 @@ def time_schedule_save(
     schedule.name = name
     schedule.full_clean()
     schedule.save()
-    schedule.ranges.all().delete()
-    TimeRange.objects.bulk_create(
-        TimeRange(schedule=schedule, weekday=r.weekday, start=r.start, end=r.end) for r in normalised
+    replace_children(
+        existing=schedule.ranges.all(),
+        wanted=[TimeRange(schedule=schedule, weekday=r.weekday, start=r.start, end=r.end) for r in normalised],
+        key=lambda r: (r.weekday, r.start, r.end),
     )
     _pbx_changed(organisation)
     return schedule, merged
 
 
+@recorded(gettext_noop("Schedule deleted"))
 @transaction.atomic
 def schedule_delete(*, schedule: TimeSchedule | HolidaySchedule, by: User | None) -> None:
     if isinstance(schedule, TimeSchedule) and schedule.is_builtin:
@@ -123,6 +128,7 @@ def _validated_entries(entries: Iterable[EntryData], schedule: HolidaySchedule) 
     return objects
 
 
+@recorded(gettext_noop("Holiday schedule saved"))
 @transaction.atomic
 def holiday_schedule_save(
     *,
@@ -140,8 +146,11 @@ def holiday_schedule_save(
     schedule.save()
     _check_size(len(entries))
     objects = _validated_entries(entries, schedule)
-    schedule.entries.all().delete()
-    HolidayEntry.objects.bulk_create(objects)
+    replace_children(
+        existing=schedule.entries.all(),
+        wanted=objects,
+        key=lambda e: (e.name, e.start_date, e.end_date, e.start_time, e.end_time),
+    )
     _pbx_changed(organisation)
     return schedule
 
@@ -174,13 +183,14 @@ def _add_entries(schedule: HolidaySchedule, new: Iterable[EntryData]) -> int:
             existing.add(key)
             fresh.append(data)
     _check_size(len(existing))
-    HolidayEntry.objects.bulk_create(_validated_entries(fresh, schedule))
+    create_children(_validated_entries(fresh, schedule))
     if fresh:
         schedule.save(update_fields=["updated_at"])
         _pbx_changed(schedule.organisation)
     return len(fresh)
 
 
+@recorded(gettext_noop("Dutch public holidays added"))
 @transaction.atomic
 def holiday_schedule_add_public_holidays(*, schedule: HolidaySchedule, year: int, by: User | None) -> int:
     """Adds the Dutch public holidays of the year that are not in the schedule yet; returns how many."""
@@ -199,6 +209,7 @@ class ImportReport:
     skipped: list[str]
 
 
+@recorded(gettext_noop("Holidays imported from a calendar file"))
 @transaction.atomic
 def holiday_schedule_import_ics(*, schedule: HolidaySchedule, data: bytes, by: User | None) -> ImportReport:
     """Adds the events of an .ics file that can be understood; a file that cannot be read changes nothing."""

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, User
+from core.changes import recorded
 from core.revision import config_changed
 
 from .models import CallBarring
@@ -13,6 +15,7 @@ def call_barring_get(*, organisation: Organisation) -> CallBarring:
     return barring or CallBarring(organisation=organisation)
 
 
+@recorded(gettext_noop("Call barring changed"))
 @transaction.atomic
 def call_barring_update(
     *, organisation: Organisation, by: User | None, **blocked: bool

@@ -8,8 +8,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, User
+from core.changes import recorded
 from core.revision import config_changed
 from pbx.domain import nightmode
 from pbx.models import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeSetting
@@ -25,6 +27,7 @@ def night_mode_get(*, organisation: Organisation) -> NightMode:
     return night or NightMode(organisation=organisation)
 
 
+@recorded(gettext_noop("Night mode changed"))
 @transaction.atomic
 def night_mode_update(
     *,
@@ -83,6 +86,7 @@ def night_mode_state(night: NightMode, at: datetime | None = None) -> nightmode.
     )
 
 
+@recorded(gettext_noop("Night mode switched by hand"))
 @transaction.atomic
 def night_mode_override(*, organisation: Organisation, by: User | None, active: bool | None) -> NightMode:
     """Switches night mode on or off against the schedule until its next change; None ends it."""

@@ -13,6 +13,7 @@ import pytest
 
 from integration_support import (
     FIRST_TEST_REDIS_DB,
+    RECONCILE_SECONDS,
     RedisServer,
     Simulator,
     Worker,
@@ -100,12 +101,15 @@ def start_simulator(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[
 @pytest.fixture
 def start_worker(
     tmp_path: Path, request: pytest.FixtureRequest, worker_id: str
-) -> Iterator[Callable[[str, str], Worker]]:
-    """start_worker(broker_url, pbx_url) -> Worker (running and ready); stopped or killed at teardown."""
+) -> Iterator[Callable[..., Worker]]:
+    """start_worker(broker_url, pbx_url, reconcile_seconds=RECONCILE_SECONDS) -> Worker (running and ready);
+    stopped or killed at teardown."""
     workers: list[Worker] = []
 
-    def start(broker: str, pbx_url: str) -> Worker:
-        worker = Worker(tmp_path, f"integration-{worker_id}-{len(workers)}", broker, pbx_url)
+    def start(broker: str, pbx_url: str, reconcile_seconds: float = RECONCILE_SECONDS) -> Worker:
+        worker = Worker(
+            tmp_path, f"integration-{worker_id}-{len(workers)}", broker, pbx_url, reconcile_seconds
+        )
         workers.append(worker)
         return worker.start()
 

@@ -94,6 +94,20 @@ def flush_redis(url: str) -> None:
         client.close()
 
 
+def services_missing() -> str | None:
+    """Why the tests that need a real worker, Redis and PostgreSQL cannot run here, or None."""
+    from django.conf import settings
+
+    missing = []
+    if not os.environ.get("REDIS_URL"):
+        missing.append("REDIS_URL is not set")
+    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
+        missing.append("the database is not PostgreSQL (set DATABASE_URL=postgres://…)")
+    if not missing:
+        return None
+    return "PBX sync integration tests need a real worker, Redis and PostgreSQL: " + "; ".join(missing)
+
+
 def database_url() -> str:
     """The URL of the database this test runs on (the test database, e.g. test_postgres_gw0)."""
     from django.db import connection
@@ -255,7 +269,14 @@ class Worker:
     """`celery -A een_portal worker --beat` with the production settings (not settings_test: not eager),
     on the test database, the given broker and the given PBX."""
 
-    def __init__(self, directory: Path, name: str, broker_url: str, pbx_url: str) -> None:
+    def __init__(
+        self,
+        directory: Path,
+        name: str,
+        broker_url: str,
+        pbx_url: str,
+        reconcile_seconds: float = RECONCILE_SECONDS,
+    ) -> None:
         self.name = name
         self.log = directory / f"{name}.log"
         self.var_dir = directory / f"{name}-var"
@@ -272,7 +293,7 @@ class Worker:
             REDIS_URL=broker_url,
             PBX_URL=pbx_url,
             PBX_TOKEN=PBX_TOKEN,
-            PBX_RECONCILE_SECONDS=str(RECONCILE_SECONDS),
+            PBX_RECONCILE_SECONDS=str(reconcile_seconds),
             CELERY_TASK_ALWAYS_EAGER="0",
             VAR_DIR=str(self.var_dir),
             PYTHONUNBUFFERED="1",

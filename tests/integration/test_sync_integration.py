@@ -9,13 +9,11 @@ their data (transaction=True) for it to see.
 from __future__ import annotations
 
 import copy
-import os
 import time
 from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.db import transaction
 
 from accounts.models import Organisation
@@ -27,21 +25,9 @@ from pbx.sync.client import PbxClient
 from telephony.services import call_barring_update
 
 from factories import OrganisationFactory
-from integration_support import PBX_TOKEN, RedisServer, Simulator, Worker, wait_until
+from integration_support import PBX_TOKEN, RedisServer, Simulator, Worker, services_missing, wait_until
 
-
-def _skip_reason() -> str | None:
-    missing = []
-    if not os.environ.get("REDIS_URL"):
-        missing.append("REDIS_URL is not set")
-    if "postgresql" not in settings.DATABASES["default"]["ENGINE"]:
-        missing.append("the database is not PostgreSQL (set DATABASE_URL=postgres://…)")
-    if not missing:
-        return None
-    return "PBX sync integration tests need a real worker, Redis and PostgreSQL: " + "; ".join(missing)
-
-
-SKIP_REASON = _skip_reason()
+SKIP_REASON = services_missing()
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.skipif(SKIP_REASON is not None, reason=SKIP_REASON or ""),
@@ -109,7 +95,7 @@ def test_a_change_is_applied_on_the_pbx_within_seconds(
     broker_url: str,
     use_broker: Callable[[str], None],
     start_simulator: Callable[..., Simulator],
-    start_worker: Callable[[str, str], Worker],
+    start_worker: Callable[..., Worker],
 ) -> None:
     simulator = start_simulator()
     worker = start_worker(broker_url, simulator.url)
@@ -135,7 +121,7 @@ def test_a_pbx_outage_shows_an_error_and_catches_up_when_it_is_back(
     broker_url: str,
     use_broker: Callable[[str], None],
     start_simulator: Callable[..., Simulator],
-    start_worker: Callable[[str, str], Worker],
+    start_worker: Callable[..., Worker],
 ) -> None:
     simulator = start_simulator()
     worker = start_worker(broker_url, simulator.url)
@@ -172,7 +158,7 @@ def test_a_worker_killed_during_a_push_does_not_lose_the_change(
     broker_url: str,
     use_broker: Callable[[str], None],
     start_simulator: Callable[..., Simulator],
-    start_worker: Callable[[str, str], Worker],
+    start_worker: Callable[..., Worker],
 ) -> None:
     simulator = start_simulator()
     worker = start_worker(broker_url, simulator.url)
@@ -206,7 +192,7 @@ def test_a_change_made_while_redis_is_down_is_pushed_after_it_is_back(
     use_broker: Callable[[str], None],
     start_redis: Callable[[], RedisServer],
     start_simulator: Callable[..., Simulator],
-    start_worker: Callable[[str, str], Worker],
+    start_worker: Callable[..., Worker],
 ) -> None:
     redis = start_redis()  # A private Redis: the shared one is not ours to stop.
     simulator = start_simulator()
@@ -229,6 +215,82 @@ def test_a_change_made_while_redis_is_down_is_pushed_after_it_is_back(
     stored = simulator.applied(organisation.pk)
     assert stored is not None
     assert stored["config"]["barring"]["mobile"] is False
+
+
+def test_a_worker_holding_a_pending_retry_survives_a_redis_restart_and_pushes(
+    organisation: Organisation,
+    use_broker: Callable[[str], None],
+    start_redis: Callable[[], RedisServer],
+    start_simulator: Callable[..., Simulator],
+    start_worker: Callable[..., Worker],
+) -> None:
+    redis = start_redis()
+    simulator = start_simulator()
+    worker = start_worker(redis.url, simulator.url)
+    use_broker(redis.url)
+    set_mobile_barring(organisation, True)
+    wait_converged(organisation, simulator, worker, timeout=15)
+
+    simulator.stop()
+    set_mobile_barring(organisation, False)  # Its push fails: a retry is now due in a few seconds.
+    wait_until(
+        lambda: (s := sync_state(organisation)).next_attempt_at and s.last_error,
+        timeout=15,
+        message=lambda: f"a failed push with its next attempt\n{worker.tail(40)}",
+    )
+    redis.stop()
+    time.sleep(4)  # Redis gone for a while, the retry falls due meanwhile.
+    assert worker.process is not None and worker.process.poll() is None, worker.tail(40)
+    redis.start()  # Same port, empty: nothing the worker held in Redis is there any more.
+    simulator.start()
+
+    sync = wait_converged(organisation, simulator, worker)
+    assert sync.desired_revision == 2
+    assert worker.process.poll() is None, worker.tail(40)  # The same worker (and its beat) pushed it.
+    stored = simulator.applied(organisation.pk)
+    assert stored is not None
+    assert stored["config"]["barring"]["mobile"] is False
+
+
+def test_the_pbx_holds_the_last_change_within_30_seconds_after_an_outage(
+    organisation: Organisation,
+    broker_url: str,
+    use_broker: Callable[[str], None],
+    start_simulator: Callable[..., Simulator],
+    start_worker: Callable[..., Worker],
+    capsys: pytest.CaptureFixture[str],
+    record_property: Callable[[str, Any], None],
+) -> None:
+    simulator = start_simulator()
+    # Reconcile every 5 s, as in production (the other tests use 2 s).
+    worker = start_worker(broker_url, simulator.url, reconcile_seconds=5)
+    use_broker(broker_url)
+    set_night_mode(organisation, NightModeSetting.OFF)
+    wait_converged(organisation, simulator, worker, timeout=15)
+
+    simulator.stop()
+    # 20 night-mode changes spread over a 24-second outage: long enough for the backoff to reach its cap.
+    for i in range(20):
+        set_night_mode(organisation, NightModeSetting.ON if i % 2 else NightModeSetting.OFF)
+        time.sleep(1.2)
+    sync = sync_state(organisation)
+    assert sync.last_error == "De centrale is niet bereikbaar"
+    # Attempts follow the PBX (one per backoff step), not the 20 changes.
+    assert 1 <= sync.attempts <= 6, sync.attempts
+    assert simulator.process is not None and simulator.process.poll() is not None
+
+    simulator.start()
+    back = time.monotonic()
+    sync = wait_converged(organisation, simulator, worker, timeout=CONVERGE_SECONDS)
+    recovered = time.monotonic() - back
+    assert sync.desired_revision == 21
+    stored = simulator.applied(organisation.pk)
+    assert stored is not None
+    assert stored["config"]["night_mode"]["setting"] == "on"
+    assert recovered < 30
+    record_property("pbx_recovery_seconds", round(recovered, 1))
+    with capsys.disabled():
+        print(f"\nPBX back after a 24 s outage with 20 changes: it held the last one {recovered:.1f} s later")
 
 
 def test_the_pbx_keeps_the_newest_revision_when_pushes_arrive_out_of_order(
@@ -257,7 +319,7 @@ def test_a_hundred_quick_changes_end_with_the_last_one_on_the_pbx(
     broker_url: str,
     use_broker: Callable[[str], None],
     start_simulator: Callable[..., Simulator],
-    start_worker: Callable[[str, str], Worker],
+    start_worker: Callable[..., Worker],
     capsys: pytest.CaptureFixture[str],
     record_property: Callable[[str, Any], None],
 ) -> None:
