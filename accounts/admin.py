@@ -10,6 +10,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.document import ORGANISATION_FIELDS
+from core.organisation_setup import organisation_set_up
+from core.revision import config_changed
+
 from .models import Membership, Organisation, PhoneNumber, User
 
 
@@ -41,10 +45,11 @@ class OrganisationAdmin(SimpleHistoryAdmin):
     def save_model(self, request: HttpRequest, obj: Organisation, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
-            # Every organisation has "Elke dag, de hele dag" from the start (R4.4).
-            from schedules.services import ensure_builtin_time_schedule
-
-            ensure_builtin_time_schedule(organisation=obj)
+            # What every organisation has from the start, as accounts.services.organisation_create.
+            organisation_set_up(obj)
+        elif set(form.changed_data) & set(ORGANISATION_FIELDS):
+            # The name and time zone are in the PBX document (also simple-history's "revert").
+            config_changed(organisation=obj)
 
 
 @admin.register(PhoneNumber)

@@ -86,9 +86,17 @@ def organisation_settings(request: PortalRequest) -> HttpResponse:
     organisation = request.organisation
     form = OrganisationSettingsForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Changes saved."))
-        return redirect("organisation_settings")
+        try:
+            services.organisation_update(
+                organisation=organisation,
+                by=request.user,
+                **{name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("organisation_settings")
     numbers = list(PhoneNumber.objects.filter(organisation=organisation))
     usage = number_usage(organisation)
     rows = [(n, usage.get(n.pk)) for n in numbers]

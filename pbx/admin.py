@@ -4,6 +4,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import PbxDocumentAdminMixin
 from core.models import PbxSync
 from core.revision import queue_push
 
@@ -45,7 +46,7 @@ class PbxSyncAdmin(admin.ModelAdmin):
 
 
 @admin.register(NightMode)
-class NightModeAdmin(SimpleHistoryAdmin):
+class NightModeAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "setting", "time_schedule", "holiday_schedule", "destination_value"]
     list_select_related = ["organisation", "time_schedule", "holiday_schedule"]
     list_filter = ["setting"]

@@ -13,8 +13,6 @@ from .models import HolidaySchedule, TimeSchedule
 
 
 def load(organisations: dict[str, Organisation]) -> None:
-    for organisation in organisations.values():
-        services.ensure_builtin_time_schedule(organisation=organisation)
     bakkerij = organisations["bakkerij"]
     if not TimeSchedule.objects.filter(organisation=bakkerij, name="Openingstijden").exists():
         ranges = [engine.WeeklyRange(day, time(8, 30), time(17, 30)) for day in range(5)]

@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_scopes import scope
 
 from accounts.models import Organisation, User
 from core.changes import create_children, recorded, replace_children
@@ -28,12 +29,14 @@ def _pbx_changed(organisation: Organisation) -> None:
 
 
 def ensure_builtin_time_schedule(*, organisation: Organisation) -> TimeSchedule:
-    """Every organisation has "Elke dag, de hele dag" (R4.4)."""
-    schedule = (
-        TimeSchedule.objects.with_scopes_disabled().filter(organisation=organisation, is_builtin=True).first()
-    )
-    if schedule is None:
-        with transaction.atomic():
+    """Every organisation has "Elke dag, de hele dag" (R4.4), made with the organisation.
+
+    Runs in the organisation's creation (core.organisation_setup, registered in apps.py), never
+    on a page view; organisations made before got it from migration schedules 0004.
+    """
+    with scope(organisation=organisation), transaction.atomic():
+        schedule = TimeSchedule.objects.filter(organisation=organisation, is_builtin=True).first()
+        if schedule is None:
             schedule = TimeSchedule.objects.create(
                 organisation=organisation, name=TimeSchedule.BUILTIN_NAME, is_builtin=True
             )

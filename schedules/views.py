@@ -44,7 +44,6 @@ def _error_text(exc: ValidationError) -> str:
 @product_required("pbx")
 def schedule_list(request: PortalRequest) -> HttpResponse:
     organisation = request.organisation
-    services.ensure_builtin_time_schedule(organisation=organisation)
     time_schedules = list(_time_schedules(request))
     holiday_schedules = list(_holiday_schedules(request))
     time_used = services.usages(time_schedules)

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from core.admin_mixins import PbxDocumentAdminMixin
+
 from .models import CallBarring
 
 
 @admin.register(CallBarring)
-class CallBarringAdmin(SimpleHistoryAdmin):
+class CallBarringAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "organisation",
         "international",

@@ -9,6 +9,7 @@ class TelephonyConfig(AppConfig):
     def ready(self) -> None:
         from core.document import register_section
 
+        from .models import CallBarring
         from .pbx_document import render_barring
 
-        register_section("barring", render_barring, order=10)
+        register_section("barring", render_barring, order=10, models=(CallBarring,))

@@ -18,6 +18,14 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Organisatie {n}")
     contact_email = factory.Sequence(lambda n: f"info{n}@org.example")
 
+    @classmethod
+    def _create(cls, model_class: type[Organisation], *args: object, **kwargs: object) -> Organisation:
+        # Made the way the product makes them: with the built-in schedule and whatever else
+        # every organisation gets from the start.
+        from accounts.services import organisation_create
+
+        return organisation_create(**kwargs)
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

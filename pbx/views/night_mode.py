@@ -15,7 +15,6 @@ from pbx.forms.night_mode import NightModeForm
 from pbx.models import DestinationType, NightModeSetting
 from pbx.services import night_mode as services
 from pbx.texts import night_mode_sentence
-from schedules.services import ensure_builtin_time_schedule
 
 
 def _night_context(request: PortalRequest) -> dict[str, object]:
@@ -34,7 +33,6 @@ def index(request: PortalRequest) -> HttpResponse:
 @product_required("pbx")
 def night_mode(request: PortalRequest) -> HttpResponse:
     organisation = request.organisation
-    ensure_builtin_time_schedule(organisation=organisation)
     night = services.night_mode_get(organisation=organisation)
     if request.method == "POST":
         form = NightModeForm(request.POST, organisation=organisation)

@@ -13,6 +13,7 @@ from django.db import transaction
 from django_scopes import scopes_disabled
 
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
+from accounts.services import organisation_create
 
 DEMO_PASSWORD = "demo-portaal"
 FEATURE_APPS = ("schedules", "telephony", "pbx", "mobile")
@@ -26,6 +27,11 @@ def _account(email: str, first: str, last: str) -> User:
     return user
 
 
+def _organisation(name: str, **fields: Any) -> Organisation:
+    # Made like every organisation (accounts.services): with the built-in schedule (R4.4).
+    return Organisation.objects.filter(name=name).first() or organisation_create(name=name, **fields)
+
+
 def _member(user: User, organisation: Organisation, role: str) -> None:
     Membership.objects.get_or_create(user=user, organisation=organisation, defaults={"role": role})
 
@@ -36,19 +42,16 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
         with scopes_disabled():
-            bakkerij, _ = Organisation.objects.get_or_create(
-                name="Bakkerij De Vries",
-                defaults={
-                    "contact_email": "info@bakkerij.example",
-                    "notification_email": "meldingen@bakkerij.example",
-                    "has_telephony": True,
-                    "has_pbx": True,
-                    "has_mobile": True,
-                },
+            bakkerij = _organisation(
+                "Bakkerij De Vries",
+                contact_email="info@bakkerij.example",
+                notification_email="meldingen@bakkerij.example",
+                has_telephony=True,
+                has_pbx=True,
+                has_mobile=True,
             )
-            jansen, _ = Organisation.objects.get_or_create(
-                name="Jansen Installatietechniek",
-                defaults={"contact_email": "info@jansen.example", "has_mobile": True},
+            jansen = _organisation(
+                "Jansen Installatietechniek", contact_email="info@jansen.example", has_mobile=True
             )
             for i in range(20):
                 PhoneNumber.objects.get_or_create(

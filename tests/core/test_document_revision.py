@@ -1,0 +1,282 @@
+"""Every way of changing what the PBX document contains bumps the revision, so the PBX hears of it.
+
+The models come from the document's own registry (core.document.register_section(models=...)):
+a section that starts reading a new model fails test_it_covers_every_model_the_document_reads
+until its paths are added here. Each path changes one field the way a person does (the
+portal page or the Django admin change form, as a browser would post it) and checks that the
+organisation's desired revision moved, and that the document itself changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from forms_in_html import form_data
+
+from accounts.models import Organisation
+from core.document import document_models
+from core.models import PbxSync
+from pbx.models import NightMode, NightModeSetting
+from pbx.services.night_mode import night_mode_update
+from pbx.simulator import RunningSimulator
+from pbx.sync.render import render
+from schedules import engine
+from schedules import services as schedule_services
+from schedules.models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule
+from telephony.models import CallBarring
+from telephony.services import call_barring_update
+
+pytestmark = pytest.mark.django_db
+
+
+def _revision(org: Organisation) -> int:
+    sync = PbxSync.objects.filter(organisation=org).first()
+    return sync.desired_revision if sync else 0
+
+
+def _document(org: Organisation) -> dict:
+    return render(Organisation.objects.get(pk=org.pk))
+
+
+def _post_form(client, url: str, having: str, change: Callable[[dict[str, list[str]]], None], **extra):
+    page = client.get(url)
+    assert page.status_code == 200, url
+    data = form_data(page.content.decode(), having)
+    change(data)
+    response = client.post(url, data, **extra)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return response
+
+
+def _set(name: str, value: str) -> Callable[[dict[str, list[str]]], None]:
+    def change(data: dict[str, list[str]]) -> None:
+        assert name in data, sorted(data)
+        data[name] = [value]
+
+    return change
+
+
+def _toggle(name: str) -> Callable[[dict[str, list[str]]], None]:
+    def change(data: dict[str, list[str]]) -> None:
+        if name in data:
+            del data[name]
+        else:
+            data[name] = ["on"]
+
+    return change
+
+
+# --- what each model needs to exist, and its admin change URL ---------------------------------
+
+
+def _barring(org: Organisation) -> CallBarring:
+    return call_barring_update(organisation=org, by=None, premium_0900=True)[0]
+
+
+def _time_schedule(org: Organisation) -> TimeSchedule:
+    ranges = [engine.WeeklyRange(d, time(8, 30), time(17, 30)) for d in range(5)]
+    return schedule_services.time_schedule_save(
+        organisation=org, name="Openingstijden", ranges=ranges, by=None
+    )[0]
+
+
+def _holiday_schedule(org: Organisation) -> HolidaySchedule:
+    entries = [
+        schedule_services.EntryData(
+            name="Koningsdag", start_date=date(2027, 4, 27), end_date=date(2027, 4, 27)
+        )
+    ]
+    return schedule_services.holiday_schedule_save(
+        organisation=org, name="Feestdagen", entries=entries, by=None
+    )
+
+
+def _night_mode(org: Organisation) -> NightMode:
+    return night_mode_update(
+        organisation=org,
+        by=None,
+        setting=NightModeSetting.AUTO,
+        time_schedule=_time_schedule(org),
+        holiday_schedule=None,
+    )
+
+
+def _admin_url(obj: object, action: str = "change") -> str:
+    meta = obj._meta  # type: ignore[attr-defined]
+    return reverse(f"admin:{meta.app_label}_{meta.model_name}_{action}", args=[obj.pk])  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class Path:
+    """One way of changing one field of a model: the page, a field on its form, the change."""
+
+    url: Callable[[Organisation], str]
+    having: str
+    change: Callable[[dict[str, list[str]]], None]
+
+
+PORTAL: dict[type, Path] = {
+    Organisation: Path(
+        lambda org: reverse("organisation_settings"), "time_zone", _set("time_zone", "Europe/Brussels")
+    ),
+    CallBarring: Path(
+        lambda org: (_barring(org), reverse("telephony:index"))[1], "premium_0900", _toggle("international")
+    ),
+    NightMode: Path(
+        lambda org: (_night_mode(org), reverse("pbx:night_mode"))[1],
+        "destination",
+        _set("destination", "201"),
+    ),
+    TimeSchedule: Path(
+        lambda org: reverse("schedules:time_detail", args=[_time_schedule(org).pk]),
+        "name",
+        _set("name", "Winkel"),
+    ),
+    TimeRange: Path(
+        lambda org: reverse("schedules:time_detail", args=[_time_schedule(org).pk]),
+        "ranges-0-end",
+        _set("ranges-0-end", "18:00"),
+    ),
+    HolidaySchedule: Path(
+        lambda org: reverse("schedules:holiday_detail", args=[_holiday_schedule(org).pk]),
+        "name",
+        _set("name", "Vrije dagen"),
+    ),
+    HolidayEntry: Path(
+        lambda org: reverse("schedules:holiday_detail", args=[_holiday_schedule(org).pk]),
+        "entries-0-name",
+        _set("entries-0-name", "Koning"),
+    ),
+}
+
+ADMIN: dict[type, Path] = {
+    Organisation: Path(lambda org: _admin_url(org), "time_zone", _set("time_zone", "Europe/Brussels")),
+    CallBarring: Path(lambda org: _admin_url(_barring(org)), "premium_0900", _toggle("international")),
+    NightMode: Path(
+        lambda org: _admin_url(_night_mode(org)), "destination_value", _set("destination_value", "201")
+    ),
+    TimeSchedule: Path(lambda org: _admin_url(_time_schedule(org)), "name", _set("name", "Winkel")),
+    TimeRange: Path(
+        lambda org: _admin_url(_time_schedule(org)), "ranges-0-end", _set("ranges-0-end", "18:00:00")
+    ),
+    HolidaySchedule: Path(
+        lambda org: _admin_url(_holiday_schedule(org)), "name", _set("name", "Vrije dagen")
+    ),
+    HolidayEntry: Path(
+        lambda org: _admin_url(_holiday_schedule(org)), "entries-0-name", _set("entries-0-name", "Koning")
+    ),
+}
+
+# Deleting through the admin (rows of TimeRange and HolidayEntry are deleted in their parent's form).
+ADMIN_DELETE: dict[type, Callable[[Organisation], Any]] = {
+    CallBarring: _barring,
+    NightMode: _night_mode,
+    TimeSchedule: _time_schedule,
+    HolidaySchedule: _holiday_schedule,
+}
+
+
+def test_it_covers_every_model_the_document_reads():
+    declared = set(document_models())
+    assert {
+        Organisation,
+        CallBarring,
+        NightMode,
+        TimeSchedule,
+        TimeRange,
+        HolidaySchedule,
+        HolidayEntry,
+    } <= declared
+    assert declared <= set(PORTAL), "a model the document reads has no portal path in this test"
+    assert declared <= set(ADMIN), "a model the document reads has no admin path in this test"
+
+
+@pytest.mark.parametrize("model", list(PORTAL), ids=lambda m: m.__name__)
+def test_it_bumps_the_revision_when_the_portal_changes(model, admin_client, org):
+    path = PORTAL[model]
+    url = path.url(org)
+    before, document = _revision(org), _document(org)
+    _post_form(admin_client, url, path.having, path.change)
+    assert _revision(org) > before
+    assert _document(org) != document
+
+
+@pytest.mark.parametrize("model", list(ADMIN), ids=lambda m: m.__name__)
+def test_it_bumps_the_revision_when_staff_change_it_in_the_admin(model, staff_client, org):
+    path = ADMIN[model]
+    url = path.url(org)
+    before, document = _revision(org), _document(org)
+    _post_form(staff_client, url, path.having, path.change)
+    assert _revision(org) > before
+    assert _document(org) != document
+
+
+@pytest.mark.parametrize("model", list(ADMIN_DELETE), ids=lambda m: m.__name__)
+def test_it_bumps_the_revision_when_staff_delete_it_in_the_admin(model, staff_client, org):
+    obj = ADMIN_DELETE[model](org)
+    if isinstance(obj, TimeSchedule):
+        NightMode.objects.filter(time_schedule=obj).delete()
+    before = _revision(org)
+    response = staff_client.post(_admin_url(obj, "delete"), {"post": "yes"})
+    assert response.status_code == 302
+    assert not type(obj).objects.filter(pk=obj.pk).exists()
+    assert _revision(org) > before
+
+
+def test_it_bumps_the_revision_when_staff_delete_schedules_from_the_list(staff_client, org):
+    schedule = _holiday_schedule(org)
+    before = _revision(org)
+    response = staff_client.post(
+        reverse("admin:schedules_holidayschedule_changelist"),
+        {"action": "delete_selected", "_selected_action": [schedule.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert not HolidaySchedule.objects.filter(pk=schedule.pk).exists()
+    assert _revision(org) > before
+
+
+def test_it_leaves_the_revision_alone_when_no_document_field_changed(admin_client, org):
+    before = _revision(org)
+    _post_form(
+        admin_client,
+        reverse("organisation_settings"),
+        "contact_email",
+        _set("contact_email", "nieuw@bakkerij.example"),
+    )
+    assert _revision(org) == before
+
+
+def test_it_refuses_to_change_the_builtin_schedule_in_the_admin(staff_client, org):
+    builtin = TimeSchedule.objects.get(organisation=org, is_builtin=True)
+    assert staff_client.post(_admin_url(builtin), {"name": "Anders"}).status_code == 403
+    assert staff_client.post(_admin_url(builtin, "delete"), {"post": "yes"}).status_code == 403
+    builtin.refresh_from_db()
+    assert builtin.name == TimeSchedule.BUILTIN_NAME
+
+
+@pytest.fixture
+def simulator(tmp_path, settings):
+    running = RunningSimulator(tmp_path / "pbx.sqlite3", "test-pbx-token").start()
+    settings.PBX_URL = running.base_url
+    settings.PBX_TOKEN = "test-pbx-token"
+    try:
+        yield running
+    finally:
+        running.stop()
+
+
+def test_it_reaches_the_pbx_when_staff_change_the_time_zone_in_the_admin(
+    simulator, staff_client, org, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _post_form(staff_client, _admin_url(org), "time_zone", _set("time_zone", "Europe/Brussels"))
+    sync = PbxSync.objects.get(organisation=org)
+    assert sync.applied_revision == sync.desired_revision
+    stored = simulator.store.get(org.pk)
+    assert stored is not None and stored.revision == sync.desired_revision
+    assert stored.config["organisation"]["time_zone"] == "Europe/Brussels"
