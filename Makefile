@@ -6,7 +6,7 @@ PORT ?= 8000
 PBX_SIMULATOR_PORT ?= 8090
 export PORT PBX_SIMULATOR_PORT
 
-.PHONY: run test install lint typecheck pytest browser messages bench clean
+.PHONY: run test install lint typecheck pytest deploycheck browser messages bench clean
 
 $(BIN)/.installed: requirements.lock
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,8 @@ run: install
 	@echo "  Beheerder:     beheerder@bakkerij.example / demo-portaal"
 	@echo "  Alleen lezen:  kijker@bakkerij.example / demo-portaal"
 	@echo "  Alleen Mobiel: beheerder@jansen.example / demo-portaal"
-	@echo "  Operator (Django admin, http://127.0.0.1:$(PORT)/admin/): staf@operator.example / demo-portaal"
+	@echo "  Operator (Django admin, http://127.0.0.1:$(PORT)/admin/): staf@operator.example / demo-portaal,"
+	@echo "    then the two-factor code that $(BIN)/python manage.py demo_code prints"
 	@echo "  Sent e-mails are written to var/mail/. Stop everything with Ctrl-C."
 	@echo ""
 	$(BIN)/honcho -f Procfile.dev start
@@ -42,6 +43,12 @@ typecheck: install
 
 pytest: install
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+## deploycheck: Django's deployment checks, with the environment production sets (CI runs this)
+deploycheck: install
+	SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+	ALLOWED_HOSTS=beheer.een-portaal.example SECURE_COOKIES=1 BEHIND_PROXY=1 DEBUG=0 \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## messages: extract UI strings to locale/nl and compile them (needs GNU gettext)
 messages: install

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "accounts.middleware.TenantMiddleware",
+    "core.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "een_portal.urls"
@@ -148,8 +149,15 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ÉÉN beheerportaal] "
+# A reset request for an address without an account sends nothing (the page says the same).
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Failed logins (accounts.adapters.AccountAdapter): "login_failed" counts per client (ip)
+# and per address from that client (key = address + client IP), so one client cannot lock an
+# account for everyone; "login_failed_address" is the higher ceiling per address alone, for
+# a guesser that spreads over many clients. Only wrong passwords count.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/300s/key",
+    "login_failed": "10/m/ip,5/5m/key",
+    "login_failed_address": "30/15m/key",
     "reset_password": "20/m/ip,3/15m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
@@ -308,7 +316,35 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY", False) else None
+# Behind the reverse proxy (BEHIND_PROXY) the TLS state and the client's address come from the
+# proxy's headers. allauth's rate limits then count per client, not per proxy: the client is
+# the address the last TRUSTED_PROXY_COUNT proxies appended to X-Forwarded-For, or, when the
+# proxy sets one, the header TRUSTED_CLIENT_IP_HEADER (e.g. X-Real-IP).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1")) if BEHIND_PROXY else 0
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = (
+    (os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None) if BEHIND_PROXY else None
+)
+# Served over TLS (SECURE_COOKIES=1 said explicitly, or behind the TLS-terminating proxy):
+# plain HTTP is redirected and browsers are told to use HTTPS only, for a year (HSTS max-age
+# 31536000); not in the demo, the tests or the plain-HTTP compose stack. For this host only,
+# unless the operator says every host of its domain is HTTPS-only (HSTS_INCLUDE_SUBDOMAINS)
+# or commits the domain to the browsers' preload list (HSTS_PRELOAD, hard to undo): not the
+# portal's decision, so `check --deploy` is not asked to warn about those two.
+HTTPS_ONLY = SESSION_COOKIE_SECURE and ("SECURE_COOKIES" in os.environ or BEHIND_PROXY)
+SECURE_SSL_REDIRECT = HTTPS_ONLY
+SECURE_HSTS_SECONDS = 365 * 24 * 3600 if HTTPS_ONLY else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [
+    check
+    for check, chosen in (
+        ("security.W005", SECURE_HSTS_INCLUDE_SUBDOMAINS),
+        ("security.W021", SECURE_HSTS_PRELOAD),
+    )
+    if not chosen
+]
 
 LOGGING = {
     "version": 1,

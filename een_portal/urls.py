@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
+from accounts.staff import two_factor_required
+
 from core.ids import IdConverter
 
 # `<id:pk>` in every app's URLs: a number no row can have (30 digits) is a 404, not a 500.
@@ -12,6 +14,8 @@ admin.site.site_header = _("ÉÉN beheerportaal — operator")
 admin.site.site_title = _("ÉÉN beheerportaal")
 # Staff log in through the same rate-limited allauth login as everyone else.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+# ... and never with a password alone: every admin page needs two-factor login.
+admin.site.admin_view = two_factor_required(admin.site.admin_view)  # type: ignore[method-assign,assignment]
 
 urlpatterns = [
     path("admin/", admin.site.urls),

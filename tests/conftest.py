@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django_scopes import scopes_disabled
 
-from factories import MembershipFactory, OrganisationFactory, PhoneNumberFactory, login
+from factories import MembershipFactory, OrganisationFactory, PhoneNumberFactory, UserFactory, login
 
 
 @pytest.fixture(autouse=True)
@@ -67,3 +67,14 @@ def readonly_client(readonly):
 @pytest.fixture
 def outsider_client(outsider):
     return login(outsider)
+
+
+@pytest.fixture
+def staff(db):
+    # An operator: staff and superuser, with the authenticator app the admin requires.
+    return UserFactory(email="staf@operator.example", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def staff_client(staff):
+    return login(staff)

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import time
+
 import factory
 from allauth.account.models import EmailAddress
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.test import Client
 
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
@@ -9,6 +12,7 @@ from mobile.models import Subscription, SubscriptionKind
 from schedules.models import HolidaySchedule, TimeSchedule
 
 PASSWORD = "demo-portaal"
+TOTP_SECRET = "OPERATORTESTTWOFACTORSECRET23456"
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -45,6 +49,18 @@ class UserFactory(factory.django.DjangoModelFactory):
             EmailAddress.objects.get_or_create(
                 user=self, email=self.email, defaults={"primary": True, "verified": True}
             )
+
+    @factory.post_generation
+    def authenticator(self, create, extracted, **kwargs):
+        # Staff need two-factor login for the admin: staff accounts get an authenticator app
+        # (TOTP_SECRET) unless a test asks for none with authenticator=False.
+        if create and self.is_staff and extracted is not False:
+            TOTP.activate(self, TOTP_SECRET)
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code a staff member's authenticator app shows now."""
+    return format_hotp_value(hotp_value(secret, int(time.time() // 30)))
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -44,13 +44,14 @@ def test_it_ignores_an_unknown_language_and_an_external_next(admin_client, admin
 
 
 def test_it_lets_staff_into_the_admin_through_the_portal_login(db):
-    from factories import UserFactory
+    from factories import UserFactory, totp_code
 
     staff = UserFactory(email="staf@operator.example", is_staff=True, is_superuser=True)
     anonymous = Client().get("/admin/", follow=True)
     assert anonymous.redirect_chain[-1][0].startswith(reverse("account_login"))
     client = Client()
     client.post(reverse("account_login"), {"login": staff.email, "password": "demo-portaal"})
+    client.post(reverse("mfa_authenticate"), {"code": totp_code()})
     for url in [
         "/admin/",
         "/admin/accounts/organisation/",

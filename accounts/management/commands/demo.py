@@ -7,6 +7,9 @@ import importlib.util
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import is_mfa_enabled
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -16,6 +19,9 @@ from accounts.models import Membership, Organisation, PhoneNumber, Role, User
 from accounts.services import organisation_create
 
 DEMO_PASSWORD = "demo-portaal"
+DEMO_STAFF_EMAIL = "staf@operator.example"
+# Published on purpose, like the password: it is the demo. Real staff set up their own.
+DEMO_TOTP_SECRET = "OPERATORDEMOTWOFACTORCODE234567A"
 FEATURE_APPS = ("schedules", "telephony", "pbx", "mobile")
 
 
@@ -60,18 +66,21 @@ class Command(BaseCommand):
             _member(_account("beheerder@bakkerij.example", "Sanne", "de Vries"), bakkerij, Role.ADMIN)
             _member(_account("kijker@bakkerij.example", "Kees", "Kijker"), bakkerij, Role.READ_ONLY)
             _member(_account("beheerder@jansen.example", "Piet", "Jansen"), jansen, Role.ADMIN)
-            if not User.objects.filter(email="staf@operator.example").exists():
+            if not User.objects.filter(email=DEMO_STAFF_EMAIL).exists():
                 User.objects.create_superuser(
-                    email="staf@operator.example",
+                    email=DEMO_STAFF_EMAIL,
                     password=DEMO_PASSWORD,
                     first_name="Olga",
                     last_name="Operator",
                 )
+            staff = User.objects.get(email=DEMO_STAFF_EMAIL)
             EmailAddress.objects.get_or_create(
-                user=User.objects.get(email="staf@operator.example"),
-                email="staf@operator.example",
-                defaults={"primary": True, "verified": True},
+                user=staff, email=DEMO_STAFF_EMAIL, defaults={"primary": True, "verified": True}
             )
+            # The admin needs two-factor login: the demo operator has an authenticator app
+            # with a published secret (`manage.py demo_code` prints its current code).
+            if not is_mfa_enabled(staff, [Authenticator.Type.TOTP]):
+                TOTP.activate(staff, DEMO_TOTP_SECRET)
             organisations = {"bakkerij": bakkerij, "jansen": jansen}
             # Each feature app adds its own demo objects in <app>/demo.py: load(organisations).
             for name in FEATURE_APPS:  # in dependency order
