@@ -4,7 +4,6 @@ from django.urls import include, path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from accounts.staff import two_factor_required
-
 from core.ids import IdConverter
 
 # `<id:pk>` in every app's URLs: a number no row can have (30 digits) is a 404, not a 500.
