@@ -22,6 +22,7 @@ from core.changes import recorded
 from core.document import ORGANISATION_FIELDS
 from core.organisation_setup import organisation_set_up
 from core.revision import config_changed
+from core.versioning import claim_version
 
 from .models import Membership, Organisation, Role, User
 
@@ -210,13 +211,19 @@ def organisation_create(*, by: User | None = None, **fields: Any) -> Organisatio
 
 @recorded(gettext_noop("Organisation settings changed"))
 @transaction.atomic
-def organisation_update(*, organisation: Organisation, by: User | None, **fields: Any) -> Organisation:
-    """ "Instellingen": a new name or time zone reaches the PBX (the document's header)."""
+def organisation_update(
+    *, organisation: Organisation, by: User | None, expected_version: int | None = None, **fields: Any
+) -> Organisation:
+    """ "Instellingen": a new name or time zone reaches the PBX (the document's header).
+
+    Refused with StaleEdit when the page was loaded at another version than ``expected_version``.
+    """
     unknown = set(fields) - set(SETTINGS_FIELDS)
     if unknown:
         raise TypeError(f"organisation_update() got unexpected fields {sorted(unknown)}")
     stored = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = {name: getattr(stored, name) for name in ORGANISATION_FIELDS}
+    claim_version(stored, expected_version=expected_version)
     for name, value in fields.items():
         setattr(stored, name, value)
     _clean_organisation(stored)

@@ -14,6 +14,8 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.versioning import StaleEdit
+
 from . import services
 from .forms import AcceptInvitationForm, InviteForm, OrganisationSettingsForm, ProfileForm, RoleForm
 from .middleware import SESSION_ORGANISATION
@@ -90,8 +92,12 @@ def organisation_settings(request: PortalRequest) -> HttpResponse:
             services.organisation_update(
                 organisation=organisation,
                 by=request.user,
+                expected_version=form.expected_version,
                 **{name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS},
             )
+        except StaleEdit as exc:
+            current = exc.current
+            form.refuse_stale(exc, stored={name: getattr(current, name) for name in services.SETTINGS_FIELDS})
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -105,7 +111,8 @@ def organisation_settings(request: PortalRequest) -> HttpResponse:
         "numbers": rows,
         "free_count": sum(1 for _n, used in rows if used is None),
     }
-    return render(request, "accounts/organisation_settings.html", context)
+    status = 409 if form.stale else 400 if form.errors else 200
+    return render(request, "accounts/organisation_settings.html", context, status=status)
 
 
 def _get_membership(request: PortalRequest, pk: int) -> Membership:

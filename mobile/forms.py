@@ -14,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_ascii_digits
+from core.versioning import VersionedFormMixin
 
 from .models import (
     MAX_DATA_LIMIT_GB,
@@ -144,7 +145,7 @@ def _limits_layout(*, extra_user: list[Any], extra_blocking: list[Any]) -> Layou
     )
 
 
-class LimitsFormMixin(forms.ModelForm):
+class LimitsFormMixin(VersionedFormMixin, forms.ModelForm):
     spending_limit = _spending_limit_field()
     data_limit_gb = _data_limit_field()
 
@@ -225,7 +226,7 @@ class VoicemailSearchForm(forms.Form):
 VOICEMAIL_TEXT_FIELDS = ["company_name", "person_name", "function", "own_text"]
 
 
-class VoicemailRowForm(forms.Form):
+class VoicemailRowForm(VersionedFormMixin, forms.Form):
     """One number on the Business Voicemail page (R8.3, R8.4)."""
 
     selected = forms.BooleanField(label=_("Request for this number"), required=False)

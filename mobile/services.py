@@ -24,6 +24,7 @@ from simple_history.utils import bulk_update_with_history
 from accounts.models import Organisation, User
 from core.changes import recorded
 
+from core.versioning import claim_version
 from . import studio
 from .models import (
     LimitsAndBlocking,
@@ -59,7 +60,11 @@ def mobile_defaults_get(*, organisation: Organisation) -> MobileDefaults:
 @recorded(gettext_noop("Default mobile settings changed"))
 @transaction.atomic
 def mobile_defaults_update(
-    *, organisation: Organisation, values: dict[str, Any], by: User | None = None
+    *,
+    organisation: Organisation,
+    values: dict[str, Any],
+    by: User | None = None,
+    expected_version: int | None = None,
 ) -> MobileDefaults:
     defaults = mobile_defaults_get(organisation=organisation)
     if defaults.pk:
@@ -67,6 +72,7 @@ def mobile_defaults_update(
     for name in LimitsAndBlocking.DEFAULT_FIELDS:
         if name in values:
             setattr(defaults, name, values[name])
+    claim_version(defaults, expected_version=expected_version)
     defaults.full_clean()
     _set_history_user(defaults, by)
     defaults.save()
@@ -111,11 +117,13 @@ def subscription_update(
 ) -> Subscription:
     """Changes the user name, limits and blocking; ``block_sim`` blocks or frees the whole SIM."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
+    expected_version: int | None = None,
     if subscription.is_terminated:
         raise ValidationError(_("This subscription has been terminated and can no longer be changed."))
     for name in ["user_name", *LimitsAndBlocking.DEFAULT_FIELDS]:
         if name in values:
             setattr(subscription, name, values[name])
+    claim_version(subscription, expected_version=expected_version)
     if block_sim is not None:
         subscription.status = SubscriptionStatus.BLOCKED if block_sim else SubscriptionStatus.ACTIVE
     subscription.full_clean()
@@ -161,7 +169,8 @@ def mobile_defaults_apply_to_all(*, organisation: Organisation, by: User | None 
     bulk_update_with_history(
         changed,
         Subscription,
-        [*values, "updated_at"],
+        subscription.version += 1  # locked above: a page loaded before this is now stale
+        [*values, "updated_at", "version"],
         batch_size=500,
         default_user=by,
         default_change_reason="general mobile settings applied",
@@ -181,6 +190,8 @@ class VoicemailChange:
 
 
 def voicemail_first_request(*, organisation: Organisation) -> VoicemailRequest | None:
+    # The version of the request the page showed; 0: the page showed no request yet.
+    expected_version: int | None = None
     """The organisation's first request; its company data and text fill in the next ones (R8.6)."""
     return (
         VoicemailRequest.objects.filter(organisation=organisation)
@@ -235,7 +246,10 @@ def voicemail_requests_submit(
         for name in VOICEMAIL_FIELDS:
             if name in change.values:
                 setattr(request, name, change.values[name] or "")
-        request.version += 1
+        if request.pk is None:
+            request.version = 1
+        else:
+            claim_version(request, expected_version=change.expected_version)
         request.status = VoicemailStatus.CONCEPT
         request.reject_reason = ""
         request.studio_reference = ""

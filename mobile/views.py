@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.tenancy import PortalRequest, product_required
 from core.ids import parse_ids
+from core.versioning import StaleEdit
 
 from . import services
 from .forms import (
@@ -130,7 +131,10 @@ def subscription_detail(request: PortalRequest, pk: int) -> HttpResponse:
                     values=form.cleaned_data,
                     block_sim=form.cleaned_data["block_sim"],
                     by=request.user,
+                    expected_version=form.expected_version,
                 )
+            except StaleEdit as exc:
+                form.refuse_stale(exc, stored=_subscription_initial(exc.current))  # type: ignore[arg-type]
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
@@ -139,7 +143,15 @@ def subscription_detail(request: PortalRequest, pk: int) -> HttpResponse:
         subscription.refresh_from_db()
     voicemail = getattr(subscription, "voicemail", None)
     context = {"subscription": subscription, "form": form, "voicemail": voicemail}
-    return render(request, "mobile/subscription.html", context, status=400 if form.errors else 200)
+    status = 409 if form.stale else 400 if form.errors else 200
+    return render(request, "mobile/subscription.html", context, status=status)
+
+
+def _subscription_initial(subscription: Subscription) -> dict[str, Any]:
+    """The stored values as the subscription form shows them."""
+    values: dict[str, Any] = {"user_name": subscription.user_name, **subscription.limit_values()}
+    values["block_sim"] = subscription.status == SubscriptionStatus.BLOCKED
+    return values
 
 
 # --- General mobile settings ----------------------------------------------------------------
@@ -157,15 +169,21 @@ def mobile_settings(request: PortalRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.mobile_defaults_update(
-                organisation=organisation, values=form.cleaned_data, by=request.user
+                organisation=organisation,
+                values=form.cleaned_data,
+                by=request.user,
+                expected_version=form.expected_version,
             )
+        except StaleEdit as exc:
+            form.refuse_stale(exc, stored=exc.current.limit_values())  # type: ignore[attr-defined]
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("mobile:settings")
     context = {"form": form, "differing": differing}
-    return render(request, "mobile/settings.html", context, status=400 if form.errors else 200)
+    status = 409 if form.stale else 400 if form.errors else 200
+    return render(request, "mobile/settings.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -248,8 +266,9 @@ def _initial(existing: VoicemailRequest | None, first: VoicemailRequest | None) 
     """An existing request shows its own values; a new one gets the first request's company data
     and text (R8.6)."""
     if existing is not None:
-        return {name: getattr(existing, name) for name in services.VOICEMAIL_FIELDS}
+        return {name: getattr(existing, name) for name in [*services.VOICEMAIL_FIELDS, "version"]}
     initial: dict[str, Any] = {
+        "version": 0,  # the page shows no request: one made meanwhile makes this row stale
         "kind": VoicemailKind.STANDARD,
         "language": VoicemailLanguage.DUTCH,
         "voice": VoicemailVoice.FEMALE,
@@ -412,7 +431,11 @@ def _business_voicemail_post(request: PortalRequest, first: VoicemailRequest | N
         if submitting and wanted:
             if form.is_valid():
                 values = {name: form.cleaned_data[name] for name in services.VOICEMAIL_FIELDS}
-                changes.append(services.VoicemailChange(subscription=subscription, values=values))
+                changes.append(
+                    services.VoicemailChange(
+                        subscription=subscription, values=values, expected_version=form.expected_version
+                    )
+                )
             else:
                 invalid = True
         elif form.is_bound:
@@ -423,6 +446,18 @@ def _business_voicemail_post(request: PortalRequest, first: VoicemailRequest | N
         try:
             saved = services.voicemail_requests_submit(
                 organisation=request.organisation, changes=changes, by=request.user
+            )
+        except StaleEdit as exc:
+            current = exc.current
+            for row in rows:
+                if row.form is not None and row.subscription.pk == current.subscription_id:  # type: ignore[attr-defined]
+                    row.form.refuse_stale(exc, stored=_initial(current, None))  # type: ignore[arg-type]
+                    row.request = current  # type: ignore[assignment]
+            return render(
+                request,
+                "mobile/business_voicemail.html",
+                _voicemail_context(request, rows, page=None, search=None),
+                status=409,
             )
         except ValidationError as exc:  # e.g. the number was made data-only meanwhile
             messages.error(request, " ".join(exc.messages))

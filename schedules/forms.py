@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core import validators
 
+from core.versioning import VersionedFormMixin
 from . import engine
 from .models import Weekday
 from .services import EntryData
@@ -25,7 +26,7 @@ TIME_WIDGET = forms.TimeInput(attrs={"type": "time", "class": "form-control"}, f
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
 
-class NameForm(forms.Form):
+class NameForm(VersionedFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Description"),
         max_length=100,

@@ -18,6 +18,7 @@ from accounts.models import Organisation, User
 from core.changes import create_children, recorded, replace_children
 from core.references import usages
 from core.revision import config_changed
+from core.versioning import claim_version
 
 from . import engine, ical
 from .models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule
@@ -69,6 +70,7 @@ def time_schedule_save(
     ranges: Sequence[engine.WeeklyRange],
     by: User | None,
     schedule: TimeSchedule | None = None,
+    expected_version: int | None = None,
 ) -> tuple[TimeSchedule, bool]:
     """Creates or replaces a time schedule. Overlapping ranges are merged; returns (schedule, merged)."""
     if schedule is not None and schedule.is_builtin:
@@ -78,6 +80,7 @@ def time_schedule_save(
     merged = len(normalised) != len(ranges)
     if schedule is None:
         schedule = TimeSchedule(organisation=organisation)
+    claim_version(schedule, expected_version=expected_version)
     schedule.name = name
     schedule.full_clean()
     schedule.save()
@@ -140,10 +143,12 @@ def holiday_schedule_save(
     entries: Sequence[EntryData],
     by: User | None,
     schedule: HolidaySchedule | None = None,
+    expected_version: int | None = None,
 ) -> HolidaySchedule:
     name = _check_name(HolidaySchedule, organisation, name, schedule.pk if schedule else None)
     if schedule is None:
         schedule = HolidaySchedule(organisation=organisation)
+    claim_version(schedule, expected_version=expected_version)
     schedule.name = name
     schedule.full_clean()
     schedule.save()
@@ -188,7 +193,8 @@ def _add_entries(schedule: HolidaySchedule, new: Iterable[EntryData]) -> int:
     _check_size(len(existing))
     create_children(_validated_entries(fresh, schedule))
     if fresh:
-        schedule.save(update_fields=["updated_at"])
+        claim_version(schedule, expected_version=None)
+        schedule.save(update_fields=["updated_at", "version"])
         _pbx_changed(schedule.organisation)
     return len(fresh)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.tenancy import PortalRequest, product_required
+from core.versioning import StaleEdit
 
 from . import engine, ical, presentation, services
 from .forms import (
@@ -110,9 +111,12 @@ def _save_time_schedule(request: PortalRequest, schedule: TimeSchedule | None) -
                 if merged:
                     messages.info(request, _("Overlapping times have been merged."))
                 return redirect("schedules:time_detail", pk=saved.pk)
-        status = 400
+        status = 409 if name_form.stale else 400
     else:
-        name_form = NameForm(initial={"name": schedule.name} if schedule else None)
+        name_form = NameForm(
+            initial={"name": schedule.name} if schedule else None,
+            version=schedule.version if schedule else None,
+        )
         ranges = list(schedule.engine_ranges()) if schedule else []
         formset = TimeRangeFormSet(initial=initial_ranges(ranges), prefix="ranges")
         status = 200
@@ -121,6 +125,14 @@ def _save_time_schedule(request: PortalRequest, schedule: TimeSchedule | None) -
         "schedules/time_form.html",
         _time_form_context(request, schedule, name_form, formset),
         status=status,
+                    expected_version=name_form.expected_version,
+                )
+            except StaleEdit as exc:
+                stored_ranges = exc.current.engine_ranges()  # type: ignore[attr-defined]
+                name_form.refuse_stale(
+                    exc,
+                    stored={"name": exc.current.name},  # type: ignore[attr-defined]
+                    extra=[(_("Opening hours"), presentation.describe(stored_ranges))],
     )
 
 
@@ -198,9 +210,12 @@ def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | N
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("schedules:holiday_detail", pk=saved.pk)
-        status = 400
+        status = 409 if name_form.stale else 400
     else:
-        name_form = NameForm(initial={"name": schedule.name} if schedule else None)
+        name_form = NameForm(
+            initial={"name": schedule.name} if schedule else None,
+            version=schedule.version if schedule else None,
+        )
         existing = list(schedule.entries.all()) if schedule else []
         formset = HolidayEntryFormSet(initial=initial_entries(existing), prefix="entries")
         status = 200
@@ -212,6 +227,14 @@ def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | N
     )
 
 
+                    expected_version=name_form.expected_version,
+                )
+            except StaleEdit as exc:
+                stored_entries = exc.current.entries.all()  # type: ignore[attr-defined]
+                name_form.refuse_stale(
+                    exc,
+                    stored={"name": exc.current.name},  # type: ignore[attr-defined]
+                    extra=[(_("Days and periods"), ", ".join(str(e) for e in stored_entries) or _("none"))],
 @require_http_methods(["GET", "POST"])
 @product_required("pbx")
 def holiday_schedule_create(request: PortalRequest) -> HttpResponse:
@@ -256,7 +279,7 @@ def _rerender_holiday(request: PortalRequest, schedule: HolidaySchedule, **forms
     context = _holiday_context(
         request,
         schedule,
-        NameForm(initial={"name": schedule.name}),
+        NameForm(initial={"name": schedule.name}, version=schedule.version),
         HolidayEntryFormSet(initial=initial_entries(entries), prefix="entries"),
         **forms,
     )

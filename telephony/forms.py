@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.versioning import VersionedFormMixin
+
 from .models import CallBarring
 
 
-class CallBarringForm(forms.ModelForm):
+class CallBarringForm(VersionedFormMixin, forms.ModelForm):
     class Meta:
         model = CallBarring
         fields = list(CallBarring.FIELDS)

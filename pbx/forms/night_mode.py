@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation, normalise_phone_number
 from core import validators
 from core.validators import validate_ascii_digits
+from core.versioning import VersionedFormMixin
 from pbx.models import DestinationType, NightModeSetting
 from schedules.models import HolidaySchedule, TimeSchedule
 
@@ -37,7 +38,7 @@ def parse_destination(value: str) -> tuple[str, str]:
         ) from None
 
 
-class NightModeForm(forms.Form):
+class NightModeForm(VersionedFormMixin, forms.Form):
     setting = forms.ChoiceField(
         label=_("Night mode"), choices=NightModeSetting.choices, widget=forms.RadioSelect
     )

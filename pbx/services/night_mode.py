@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 from accounts.models import Organisation, User
 from core.changes import recorded
 from core.revision import config_changed
+from core.versioning import claim_version
 from pbx.domain import nightmode
 from pbx.models import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeSetting
 from schedules.models import HolidaySchedule, TimeSchedule
@@ -38,6 +39,7 @@ def night_mode_update(
     holiday_schedule: HolidaySchedule | None,
     destination_type: str = DestinationType.EXTENSION,
     destination_value: str = COMPANY_VOICEMAIL,
+    expected_version: int | None = None,
 ) -> NightMode:
     if setting == NightModeSetting.AUTO and time_schedule is None:
         raise ValidationError({"time_schedule": _("Choose a time schedule for automatic night mode.")})
@@ -47,6 +49,7 @@ def night_mode_update(
     night = night_mode_get(organisation=organisation)
     if night.pk:
         night = NightMode.objects.select_for_update().get(pk=night.pk)
+    claim_version(night, expected_version=expected_version)
     schedule_changed = (night.time_schedule_id, night.holiday_schedule_id) != (
         time_schedule.pk if time_schedule else None,
         holiday_schedule.pk if holiday_schedule else None,
@@ -107,6 +110,7 @@ def night_mode_override(*, organisation: Organisation, by: User | None, active: 
         night.override_until = nightmode.override_until(
             ranges, holidays, organisation.time_zone, timezone.now()
         )
+    claim_version(night, expected_version=None)
     night.save()
     config_changed(organisation=organisation)
     return night

@@ -11,10 +11,23 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import format_phone_number
 from accounts.tenancy import PortalRequest, product_required
+from core.versioning import StaleEdit
 from pbx.forms.night_mode import NightModeForm
-from pbx.models import DestinationType, NightModeSetting
+from pbx.models import DestinationType, NightMode, NightModeSetting
 from pbx.services import night_mode as services
 from pbx.texts import night_mode_sentence
+
+
+def _night_initial(night: NightMode) -> dict[str, object]:
+    shown = night.destination_value
+    if night.destination_type == DestinationType.EXTERNAL:
+        shown = format_phone_number(night.destination_value)
+    return {
+        "setting": night.setting,
+        "time_schedule": night.time_schedule_id,
+        "holiday_schedule": night.holiday_schedule_id,
+        "destination": shown,
+    }
 
 
 def _night_context(request: PortalRequest) -> dict[str, object]:
@@ -47,27 +60,20 @@ def night_mode(request: PortalRequest) -> HttpResponse:
                     holiday_schedule=form.cleaned_data["holiday_schedule"],
                     destination_type=destination_type,
                     destination_value=destination_value,
+                    expected_version=form.expected_version,
                 )
+            except StaleEdit as exc:
+                form.refuse_stale(exc, stored=_night_initial(exc.current))  # type: ignore[arg-type]
             except ValidationError as exc:
                 form.add_error(None, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("pbx:night_mode")
     else:
-        shown = night.destination_value
-        if night.destination_type == DestinationType.EXTERNAL:
-            shown = format_phone_number(night.destination_value)
-        form = NightModeForm(
-            organisation=organisation,
-            initial={
-                "setting": night.setting,
-                "time_schedule": night.time_schedule_id,
-                "holiday_schedule": night.holiday_schedule_id,
-                "destination": shown,
-            },
-        )
+        form = NightModeForm(organisation=organisation, initial=_night_initial(night), version=night.version)
     context = {"form": form, **_night_context(request), "auto": NightModeSetting.AUTO}
-    return render(request, "pbx/night_mode.html", context, status=400 if form.errors else 200)
+    status = 409 if form.stale else 400 if form.errors else 200
+    return render(request, "pbx/night_mode.html", context, status=status)
 
 
 @require_POST
