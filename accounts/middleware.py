@@ -16,14 +16,14 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from core.tenancy import ORGANISATION_FIELD, ORGANISATION_HEADER, acts_on_tenant
+
 SESSION_LOGIN_AT = "_portal_login_at"
 SESSION_ACTIVE_AT = "_portal_active_at"
 SESSION_ORGANISATION = "_portal_organisation_id"
 # Requests sent by the page itself (status polling) carry this header; they do not count as
 # activity, so an unattended open tab still ends after the idle limit.
 BACKGROUND_HEADER = "HTTP_X_PORTAL_BACKGROUND"
-# Apps whose views act on the current organisation; a read-only member may not write there.
-TENANT_APPS = {"accounts", "telephony", "pbx", "mobile", "schedules"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -79,6 +79,22 @@ class LanguageMiddleware:
         return response
 
 
+def current_membership(user: Any, session: Any) -> tuple[list[Any], Any]:
+    """The account's active memberships and the one it works in now (the session's choice)."""
+    from .models import Membership
+
+    with scopes_disabled():
+        memberships = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .select_related("organisation")
+            .order_by("organisation__name", "organisation_id")
+        )
+    if not memberships:
+        return [], None
+    wanted = session.get(SESSION_ORGANISATION)
+    return memberships, next((m for m in memberships if m.organisation_id == wanted), memberships[0])
+
+
 class TenantMiddleware:
     """Resolves the current organisation once and runs the request inside its scope.
 
@@ -90,26 +106,17 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from .models import Membership
-
         request.organisation = None  # type: ignore[attr-defined]
         request.membership = None  # type: ignore[attr-defined]
         request.memberships = []  # type: ignore[attr-defined]
         user = request.user
         if user.is_authenticated:
-            with scopes_disabled():
-                memberships = list(
-                    Membership.objects.filter(user=user, is_active=True)
-                    .select_related("organisation")
-                    .order_by("organisation__name", "organisation_id")
-                )
-            if memberships:
-                wanted = request.session.get(SESSION_ORGANISATION)
-                current = next((m for m in memberships if m.organisation_id == wanted), memberships[0])
+            memberships, current = current_membership(user, request.session)
+            if current is not None:
                 request.memberships = memberships  # type: ignore[attr-defined]
                 request.membership = current  # type: ignore[attr-defined]
                 request.organisation = current.organisation  # type: ignore[attr-defined]
-        if user.is_authenticated and user.is_staff and request.path.startswith("/admin/"):
+        if self._staff_in_admin(request):
             # Operator staff work across organisations in the Django admin.
             with scopes_disabled():
                 return self.get_response(request)
@@ -119,38 +126,48 @@ class TenantMiddleware:
         with scope():  # no organisation: every scoped query raises
             return self.get_response(request)
 
+    @staticmethod
+    def _staff_in_admin(request: HttpRequest) -> bool:
+        user = request.user
+        return user.is_authenticated and user.is_staff and request.path.startswith("/admin/")
+
     def process_view(
         self, request: HttpRequest, view_func: Any, view_args: Any, view_kwargs: Any
     ) -> HttpResponse | None:
-        if request.method in SAFE_METHODS:
+        """Every write to a view that acts on the organisation, whatever app it lives in.
+
+        Deny by default: a read-only member may write only to views marked `@personal`
+        and to allauth's (own login, password, two-factor), never to a view someone forgot
+        to list.
+        """
+        if request.method in SAFE_METHODS or not acts_on_tenant(view_func) or self._staff_in_admin(request):
             return None
-        mismatch = self._other_organisation(request, view_func)
-        if mismatch is not None:
-            return mismatch
+        refused = self._other_organisation(request)
+        if refused is not None:
+            return refused
         membership = getattr(request, "membership", None)
         if membership is None or membership.is_admin:
             return None
-        module = getattr(view_func, "__module__", "") or ""
-        if module.split(".")[0] in TENANT_APPS and not getattr(view_func, "personal", False):
-            raise PermissionDenied(_("Your account may only view this organisation's settings."))
-        return None
+        raise PermissionDenied(_("Your account may only view this organisation's settings."))
 
     @staticmethod
-    def _other_organisation(request: HttpRequest, view_func: Any) -> HttpResponse | None:
-        """A form made for another organisation than the current one is not saved.
+    def _other_organisation(request: HttpRequest) -> HttpResponse | None:
+        """A form not made for the current organisation is not saved.
 
         The current organisation lives in the session, so switching in one browser tab
         changes it for every tab; a page still open for the old organisation must not
-        save its form into the new one. Forms carry the organisation they were made for
-        (a hidden field, or a header on htmx requests).
+        save its form into the new one. Every form carries the organisation it was made
+        for (`{% form_guard %}`: a hidden field, or the header htmx sends); a write
+        without that claim is refused too, so a form that forgot it fails closed.
         """
         organisation = getattr(request, "organisation", None)
-        module = (getattr(view_func, "__module__", "") or "").split(".")[0]
-        if organisation is None or module not in TENANT_APPS or getattr(view_func, "personal", False):
+        if organisation is None:
             return None
-        claimed = request.POST.get("_organisation") or request.headers.get("X-Portal-Organisation")
-        if not claimed or claimed == str(organisation.pk):
+        claimed = request.POST.get(ORGANISATION_FIELD) or request.headers.get(ORGANISATION_HEADER)
+        if claimed == str(organisation.pk):
             return None
+        if not claimed:
+            return render(request, "400_organisation.html", {"current": organisation}, status=400)
         names = {str(m.organisation_id): m.organisation.name for m in getattr(request, "memberships", [])}
         context = {"form_organisation": names.get(claimed), "current": organisation}
         return render(request, "409_organisation.html", context, status=409)

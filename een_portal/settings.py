@@ -84,6 +84,8 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% form_guard %} in every POST form (core/templatetags/portal_forms.py).
+            "builtins": ["core.templatetags.portal_forms"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

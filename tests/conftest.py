@@ -6,7 +6,14 @@ import pytest
 from django.core.cache import cache
 from django_scopes import scopes_disabled
 
-from factories import MembershipFactory, OrganisationFactory, PhoneNumberFactory, UserFactory, login
+from factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PhoneNumberFactory,
+    PortalClient,
+    UserFactory,
+    login,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -52,6 +59,12 @@ def readonly(org):
 @pytest.fixture
 def outsider(other_org):
     return MembershipFactory(organisation=other_org, user__email="beheerder@jansen.example").user
+
+
+@pytest.fixture
+def client():
+    """pytest-django's client, posting like the portal's pages (with the organisation claim)."""
+    return PortalClient()
 
 
 @pytest.fixture

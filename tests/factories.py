@@ -5,8 +5,13 @@ import time
 import factory
 from allauth.account.models import EmailAddress
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.test import Client
+from django.test.client import MULTIPART_CONTENT
+from django.utils.datastructures import MultiValueDict
 
+from accounts.middleware import current_membership
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
 from mobile.models import Subscription, SubscriptionKind
 from schedules.models import HolidaySchedule, TimeSchedule
@@ -116,8 +121,40 @@ TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
 }
 
 
-def login(user: User) -> Client:
+class PortalClient(Client):
+    """Posts the way the portal's pages do: every form carries the organisation it was made for.
+
+    `{% form_guard %}` puts the current organisation in a hidden `_organisation` field of
+    every POST form; this client adds it the same way, unless the test sends its own claim.
+    A test of the missing claim itself uses a plain `Client`.
+    """
+
+    def post(self, path, data=None, content_type=MULTIPART_CONTENT, *args, headers=None, **extra):
+        claim = self.organisation_claim()
+        claimed = "_organisation" in (data or {}) or "X-Portal-Organisation" in (headers or {})
+        if claim and not claimed and content_type == MULTIPART_CONTENT:
+            if isinstance(data, MultiValueDict):
+                data = data.copy()
+                data["_organisation"] = claim
+            else:
+                data = {"_organisation": claim, **(data or {})}
+        return super().post(path, data, content_type, *args, headers=headers, **extra)
+
+    def organisation_claim(self) -> str | None:
+        """The id of the organisation the logged-in account works in now, as the page shows it."""
+        if settings.SESSION_COOKIE_NAME not in self.cookies:
+            return None
+        session = self.session
+        user_id = session.get(SESSION_KEY)
+        user = User.objects.filter(pk=user_id).first() if user_id else None
+        if user is None:
+            return None
+        _memberships, current = current_membership(user, session)
+        return str(current.organisation_id) if current else None
+
+
+def login(user: User) -> PortalClient:
     """A test client logged in as the user, without going through the login form."""
-    client = Client()
+    client = PortalClient()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     return client
