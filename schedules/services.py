@@ -12,13 +12,11 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_scopes import scope
 
 from accounts.models import Organisation, User
 from core.changes import create_children, recorded, replace_children
 from core.references import usages
 from core.revision import config_changed
-from core.versioning import claim_version
 
 from . import engine, ical
 from .models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule
@@ -30,14 +28,12 @@ def _pbx_changed(organisation: Organisation) -> None:
 
 
 def ensure_builtin_time_schedule(*, organisation: Organisation) -> TimeSchedule:
-    """Every organisation has "Elke dag, de hele dag" (R4.4), made with the organisation.
-
-    Runs in the organisation's creation (core.organisation_setup, registered in apps.py), never
-    on a page view; organisations made before got it from migration schedules 0004.
-    """
-    with scope(organisation=organisation), transaction.atomic():
-        schedule = TimeSchedule.objects.filter(organisation=organisation, is_builtin=True).first()
-        if schedule is None:
+    """Every organisation has "Elke dag, de hele dag" (R4.4)."""
+    schedule = (
+        TimeSchedule.objects.with_scopes_disabled().filter(organisation=organisation, is_builtin=True).first()
+    )
+    if schedule is None:
+        with transaction.atomic():
             schedule = TimeSchedule.objects.create(
                 organisation=organisation, name=TimeSchedule.BUILTIN_NAME, is_builtin=True
             )
@@ -70,7 +66,6 @@ def time_schedule_save(
     ranges: Sequence[engine.WeeklyRange],
     by: User | None,
     schedule: TimeSchedule | None = None,
-    expected_version: int | None = None,
 ) -> tuple[TimeSchedule, bool]:
     """Creates or replaces a time schedule. Overlapping ranges are merged; returns (schedule, merged)."""
     if schedule is not None and schedule.is_builtin:
@@ -80,13 +75,14 @@ def time_schedule_save(
     merged = len(normalised) != len(ranges)
     if schedule is None:
         schedule = TimeSchedule(organisation=organisation)
-    claim_version(schedule, expected_version=expected_version)
     schedule.name = name
     schedule.full_clean()
     schedule.save()
     replace_children(
         existing=schedule.ranges.all(),
-        wanted=[TimeRange(schedule=schedule, weekday=r.weekday, start=r.start, end=r.end) for r in normalised],
+        wanted=[
+            TimeRange(schedule=schedule, weekday=r.weekday, start=r.start, end=r.end) for r in normalised
+        ],
         key=lambda r: (r.weekday, r.start, r.end),
     )
     _pbx_changed(organisation)
@@ -143,12 +139,10 @@ def holiday_schedule_save(
     entries: Sequence[EntryData],
     by: User | None,
     schedule: HolidaySchedule | None = None,
-    expected_version: int | None = None,
 ) -> HolidaySchedule:
     name = _check_name(HolidaySchedule, organisation, name, schedule.pk if schedule else None)
     if schedule is None:
         schedule = HolidaySchedule(organisation=organisation)
-    claim_version(schedule, expected_version=expected_version)
     schedule.name = name
     schedule.full_clean()
     schedule.save()
@@ -193,8 +187,7 @@ def _add_entries(schedule: HolidaySchedule, new: Iterable[EntryData]) -> int:
     _check_size(len(existing))
     create_children(_validated_entries(fresh, schedule))
     if fresh:
-        claim_version(schedule, expected_version=None)
-        schedule.save(update_fields=["updated_at", "version"])
+        schedule.save(update_fields=["updated_at"])
         _pbx_changed(schedule.organisation)
     return len(fresh)
 
@@ -235,4 +228,6 @@ def holiday_schedule_import_ics(*, schedule: HolidaySchedule, data: bytes, by: U
 
 
 def holiday_schedule_export_ics(schedule: HolidaySchedule) -> bytes:
-    return ical.write(schedule.name, schedule.entries.all(), schedule.organisation.time_zone, schedule.updated_at)
+    return ical.write(
+        schedule.name, schedule.entries.all(), schedule.organisation.time_zone, schedule.updated_at
+    )

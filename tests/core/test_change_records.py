@@ -10,12 +10,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core.models import ActorKind, ChangeRecord, PbxSync
-from factories import UserFactory
 from schedules import engine
 from schedules.models import TimeRange
 from schedules.services import time_schedule_save
 from telephony.models import CallBarring
 from telephony.services import call_barring_update
+
+from factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +39,9 @@ def test_it_calls_a_change_without_a_person_system_and_by_staff_outside_the_orga
     call_barring_update(organisation=org, by=None, international=True)
     call_barring_update(organisation=org, by=UserFactory(is_staff=True), mobile=True)
 
-    actors = list(ChangeRecord.objects.filter(organisation=org).order_by("at", "pk").values_list("actor", flat=True))
+    actors = list(
+        ChangeRecord.objects.filter(organisation=org).order_by("at", "pk").values_list("actor", flat=True)
+    )
     assert actors == [ActorKind.SYSTEM, ActorKind.OPERATOR]
 
 
@@ -64,7 +67,9 @@ def test_it_reads_an_organisations_history_in_one_query_whatever_its_size(org, a
     call_barring_update(organisation=other_org, by=None, international=True)
 
     with CaptureQueriesContext(connection) as queries:
-        changes = list(ChangeRecord.objects.filter(organisation=org).select_related("by").order_by("-at")[:50])
+        changes = list(
+            ChangeRecord.objects.filter(organisation=org).select_related("by").order_by("-at")[:50]
+        )
     assert len(queries) == 1
     assert len(changes) == 50 and {c.organisation_id for c in changes} == {org.pk}
 
