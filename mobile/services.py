@@ -166,10 +166,10 @@ def mobile_defaults_apply_to_all(*, organisation: Organisation, by: User | None 
         for name, value in values.items():
             setattr(subscription, name, value)
         subscription.updated_at = now
+        subscription.version += 1  # locked above: a page loaded before this is now stale
     bulk_update_with_history(
         changed,
         Subscription,
-        subscription.version += 1  # locked above: a page loaded before this is now stale
         [*values, "updated_at", "version"],
         batch_size=500,
         default_user=by,
