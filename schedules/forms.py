@@ -4,6 +4,7 @@ from datetime import time
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,7 +64,41 @@ class TimeRangeForm(forms.Form):
         return [engine.WeeklyRange(day, data["start"], data["end"]) for day in days]
 
 
-TimeRangeFormSet = forms.formset_factory(TimeRangeForm, extra=3, max_num=100, absolute_max=200)
+TimeRangeFormSet = forms.formset_factory(TimeRangeForm, extra=1, max_num=100, absolute_max=200)
+
+# The editor's own buttons: "Regel toevoegen" and a remove button per row post the form as typed
+# (plain submit without JavaScript, hx-post with it) and get it back with a row more or less.
+ADD_ROW = "add_row"
+REMOVE_ROW = "remove_row"
+
+
+def edited_rows(
+    formset_class: type[forms.BaseFormSet], data: QueryDict, prefix: str
+) -> tuple[forms.BaseFormSet, int | None] | None:
+    """The rows as typed with one added or removed, unbound so nothing is checked yet.
+
+    None when the post is a save. The second value is the index of an added row (to focus it).
+    """
+    if ADD_ROW not in data and REMOVE_ROW not in data:
+        return None
+    names = list(formset_class.form.base_fields)
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
+    except ValueError:
+        total = 0
+    total = max(0, min(total, formset_class.absolute_max))
+    rows = [{name: data.get(f"{prefix}-{i}-{name}", "") for name in names} for i in range(total)]
+    added = None
+    if REMOVE_ROW in data:
+        index = data.get(REMOVE_ROW, "")
+        if index.isdigit() and int(index) < len(rows):
+            rows.pop(int(index))
+    elif len(rows) < formset_class.max_num:
+        rows.append(dict.fromkeys(names, ""))
+        added = len(rows) - 1
+    formset = formset_class(initial=rows, prefix=prefix)
+    formset.extra = 0 if rows else 1
+    return formset, added
 
 
 class HolidayEntryForm(forms.Form):

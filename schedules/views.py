@@ -23,6 +23,7 @@ from .forms import (
     NameForm,
     PublicHolidaysForm,
     TimeRangeFormSet,
+    edited_rows,
     initial_entries,
     initial_ranges,
 )
@@ -86,7 +87,29 @@ def _time_form_context(
     return context
 
 
+def _edit_time_rows(request: PortalRequest, schedule: TimeSchedule | None) -> HttpResponse | None:
+    """Adds or removes a row ("Regel toevoegen", a row's remove button); nothing is saved.
+
+    With htmx only the rows are swapped; without JavaScript the whole page comes back.
+    """
+    edited = edited_rows(TimeRangeFormSet, request.POST, "ranges")
+    if edited is None:
+        return None
+    formset, added = edited
+    # Keeps the typed description and the version the page was loaded at (stale-edit check),
+    # unchecked: an unfinished form is not an error yet.
+    name_form = NameForm(
+        initial={"name": request.POST.get("name", ""), "version": request.POST.get("version")}
+    )
+    context = {**_time_form_context(request, schedule, name_form, formset), "focus_row": added}
+    if request.htmx:
+        return render(request, "schedules/time_form.html#ranges", context)
+    return render(request, "schedules/time_form.html", context)
+
+
 def _save_time_schedule(request: PortalRequest, schedule: TimeSchedule | None) -> HttpResponse:
+    if request.method == "POST" and (edited := _edit_time_rows(request, schedule)) is not None:
+        return edited
     if request.method == "POST":
         name_form = NameForm(request.POST)
         formset = TimeRangeFormSet(request.POST, prefix="ranges")
