@@ -58,6 +58,7 @@ messages: install
 
 bench: install
 	$(BIN)/python bench/sync.py
+	$(BIN)/python bench/recovery.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

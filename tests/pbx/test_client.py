@@ -242,6 +242,18 @@ def test_it_reports_health_without_raising(handler: Handler, healthy: bool) -> N
     assert mock_client(handler).health() is healthy
 
 
+def test_it_probes_health_without_a_token_and_with_its_own_short_timeout() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"status": "ok"})
+
+    assert mock_client(handler, timeout=5.0).health(timeout=0.5) is True
+    assert [request.url.path for request in seen] == ["/health"]
+    assert seen[0].extensions["timeout"] == {"connect": 0.5, "read": 0.5, "write": 0.5, "pool": 0.5}
+
+
 @pytest.fixture
 def client(pbx_simulator: RunningSimulator, pbx_token: str) -> Iterator[PbxClient]:
     with PbxClient(pbx_simulator.base_url, pbx_token, timeout=2.0) as client:
