@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import reduce
+from functools import reduce, wraps
 from operator import and_
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_scopes import scope
 from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Organisation, User
@@ -37,6 +38,8 @@ from .models import (
 )
 
 log = logging.getLogger(__name__)
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 # The fields the customer fills in for a Business Voicemail request.
 VOICEMAIL_FIELDS = ["kind", "company_name", "person_name", "function", "own_text", "language", "voice"]
@@ -117,7 +120,7 @@ def subscription_update(
 ) -> Subscription:
     """Changes the user name, limits and blocking; ``block_sim`` blocks or frees the whole SIM."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    expected_version: int | None = None,
+    expected_version: int | None = (None,)
     if subscription.is_terminated:
         raise ValidationError(_("This subscription has been terminated and can no longer be changed."))
     for name in ["user_name", *LimitsAndBlocking.DEFAULT_FIELDS]:
@@ -265,14 +268,37 @@ def voicemail_requests_submit(
     return saved
 
 
+def _organisation_of(request_id: int) -> int | None:
+    # Cross-tenant on purpose, and only an id: which organisation a task's request belongs to.
+    return (
+        VoicemailRequest.objects.with_scopes_disabled()
+        .filter(pk=request_id)
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
+def _in_its_scope(function: _F) -> _F:
+    """Runs a service for one request inside its organisation's scope, as a page does (DESIGN.md):
+    a query that forgets the tenant raises instead of reaching another organisation's rows."""
+
+    @wraps(function)
+    def run(*args: Any, request_id: int, **kwargs: Any) -> Any:
+        with scope(organisation=_organisation_of(request_id)):
+            return function(*args, request_id=request_id, **kwargs)
+
+    return cast(_F, run)
+
+
 def _record_history(request_id: int, reason: str, by: User | None = None) -> None:
     """Writes the history row for a change made by a conditional UPDATE."""
-    request = VoicemailRequest.objects.with_scopes_disabled().get(pk=request_id)
+    request = VoicemailRequest.objects.get(pk=request_id)
     VoicemailRequest.history.bulk_history_create(
         [request], update=True, default_change_reason=reason, default_user=by
     )
 
 
+@_in_its_scope
 def voicemail_send_to_studio(*, request_id: int) -> str:
     """Sends one "Concept" request to the studio; safe to run twice or concurrently.
 
@@ -280,12 +306,7 @@ def voicemail_send_to_studio(*, request_id: int) -> str:
     version that was sent, so of two runs exactly one records its reference, and a change
     made meanwhile stays "Concept" (its own task sends it).
     """
-    request = (
-        VoicemailRequest.objects.with_scopes_disabled()
-        .select_related("subscription")
-        .filter(pk=request_id)
-        .first()
-    )
+    request = VoicemailRequest.objects.select_related("subscription").filter(pk=request_id).first()
     if request is None or request.status != VoicemailStatus.CONCEPT:
         return "nothing to do"
     order = studio.StudioOrder(
@@ -298,16 +319,15 @@ def voicemail_send_to_studio(*, request_id: int) -> str:
     )
     reference = studio.submit(order)
     with transaction.atomic():
-        claimed = (
-            VoicemailRequest.objects.with_scopes_disabled()
-            .filter(pk=request.pk, status=VoicemailStatus.CONCEPT, version=request.version)
-            .update(status=VoicemailStatus.SUBMITTED, studio_reference=reference, submitted_at=timezone.now())
-        )
+        claimed = VoicemailRequest.objects.filter(
+            pk=request.pk, status=VoicemailStatus.CONCEPT, version=request.version
+        ).update(status=VoicemailStatus.SUBMITTED, studio_reference=reference, submitted_at=timezone.now())
         if claimed:
             _record_history(request.pk, "sent to the studio")
     return "submitted" if claimed else "changed meanwhile"
 
 
+@_in_its_scope
 def voicemail_mark_ready(*, request_id: int, reference: str | None = None, by: User | None = None) -> bool:
     """Moves a submitted request to "Voicemail is klaar" and mails the organisation, once.
 
@@ -315,7 +335,7 @@ def voicemail_mark_ready(*, request_id: int, reference: str | None = None, by: U
     waits for its new recording.
     """
     with transaction.atomic():
-        pending = VoicemailRequest.objects.with_scopes_disabled().filter(
+        pending = VoicemailRequest.objects.filter(
             pk=request_id, status__in=[VoicemailStatus.SUBMITTED, VoicemailStatus.CONCEPT]
         )
         if reference is not None:
@@ -333,10 +353,11 @@ def _queue_ready_mail(request_id: int) -> None:
     mail_voicemail_ready.delay(request_id)
 
 
+@_in_its_scope
 @transaction.atomic
 def voicemail_mark_submitted(*, request_id: int, reference: str = "", by: User | None = None) -> bool:
     """Staff: the request went to the studio by another way."""
-    request = VoicemailRequest.objects.with_scopes_disabled().select_for_update().get(pk=request_id)
+    request = VoicemailRequest.objects.select_for_update().get(pk=request_id)
     if request.status not in (VoicemailStatus.CONCEPT, VoicemailStatus.REJECTED):
         return False
     request.status = VoicemailStatus.SUBMITTED
@@ -348,13 +369,14 @@ def voicemail_mark_submitted(*, request_id: int, reference: str = "", by: User |
     return True
 
 
+@_in_its_scope
 @transaction.atomic
 def voicemail_reject(*, request_id: int, reason: str, by: User | None = None) -> bool:
     """Staff: the studio cannot record this request; the customer sees why and can change it."""
     reason = reason.strip()
     if not reason:
         raise ValidationError(_("Enter the reason for the rejection; the customer sees it."))
-    request = VoicemailRequest.objects.with_scopes_disabled().select_for_update().get(pk=request_id)
+    request = VoicemailRequest.objects.select_for_update().get(pk=request_id)
     if request.status == VoicemailStatus.READY:
         return False
     request.status = VoicemailStatus.REJECTED
@@ -364,21 +386,16 @@ def voicemail_reject(*, request_id: int, reason: str, by: User | None = None) ->
     return True
 
 
+@_in_its_scope
 def voicemail_send_ready_mail(*, request_id: int) -> bool:
     """Mails the organisation that a voicemail is ready; at most once per recording."""
     with transaction.atomic():
-        claimed = (
-            VoicemailRequest.objects.with_scopes_disabled()
-            .filter(pk=request_id, status=VoicemailStatus.READY, ready_mailed_at__isnull=True)
-            .update(ready_mailed_at=timezone.now())
-        )
+        claimed = VoicemailRequest.objects.filter(
+            pk=request_id, status=VoicemailStatus.READY, ready_mailed_at__isnull=True
+        ).update(ready_mailed_at=timezone.now())
     if not claimed:
         return False
-    request = (
-        VoicemailRequest.objects.with_scopes_disabled()
-        .select_related("subscription", "organisation")
-        .get(pk=request_id)
-    )
+    request = VoicemailRequest.objects.select_related("subscription", "organisation").get(pk=request_id)
     organisation = request.organisation
     recipient = organisation.notification_email or organisation.contact_email
     if not recipient:
@@ -397,6 +414,7 @@ def voicemail_send_ready_mail(*, request_id: int) -> bool:
 def voicemail_stale_concepts(*, now: datetime | None = None, limit: int = 1000) -> list[int]:
     """ "Concept" requests whose send was lost (worker or broker down): the sweep sends them again."""
     now = now or timezone.now()
+    # A sweep over every organisation that reads only ids; each send enters its own scope.
     return list(
         VoicemailRequest.objects.with_scopes_disabled()
         .filter(status=VoicemailStatus.CONCEPT, requested_at__lte=now - RESEND_AFTER)
@@ -407,6 +425,8 @@ def voicemail_stale_concepts(*, now: datetime | None = None, limit: int = 1000) 
 
 def voicemail_collect_ready(*, limit: int = 5000) -> int:
     """Asks the studio about every submitted request and moves the recorded ones to ready."""
+    # A sweep over every organisation that reads only ids and references; marking one ready
+    # enters that request's organisation's scope.
     submitted = list(
         VoicemailRequest.objects.with_scopes_disabled()
         .filter(status=VoicemailStatus.SUBMITTED)
