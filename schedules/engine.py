@@ -52,8 +52,12 @@ __all__ = [
 ]
 
 DEFAULT_TZ_NAME: Final = "Europe/Amsterdam"
-# Bounds every search so that a schedule that never changes still answers (with None) quickly.
+# Bounds the search backwards ("since when"); the search forwards jumps from event to event, unbounded.
 HORIZON: Final = timedelta(days=800)
+# More than the spread of any one zone's UTC offsets (Samoa skipped a day) and less than the time between
+# two of its offset changes.
+_OFFSET_SPAN: Final = timedelta(days=2)
+_FAR_WALL: Final = datetime.max - timedelta(days=16)
 
 TzLike: TypeAlias = tzinfo | str | None
 
@@ -548,20 +552,43 @@ def _wall(tz: tzinfo, instant: datetime) -> tuple[datetime, timedelta]:
 
 
 def _next_change(schedule: _Compiled, tz: tzinfo, after: datetime, state: bool) -> datetime | None:
+    """Jumps from event to event, so a change years ahead is found as fast as one tomorrow.
+
+    The events are the schedule's wall-clock edges (``next_flip``) and the zone's offset transitions. Far
+    from the next edge, the stretch in between is skipped at once: every instant in it has a wall time
+    within _OFFSET_SPAN of a wall time already known to have the current state, and short of the edge.
+    """
     cursor = after.astimezone(UTC)
-    horizon = _shift(cursor, HORIZON)
-    first = True
-    while cursor < horizon:
-        wall, offset = _wall(tz, cursor)
-        if not first and schedule.open_at(wall) != state:
-            # The offset changed here and the wall clock jumped across an edge (e.g. the spring gap).
-            return cursor.astimezone(tz)
-        first = False
-        segment_end = _next_transition(tz, cursor, horizon) or horizon
-        flip = schedule.next_flip(wall, (segment_end + offset).replace(tzinfo=None))
-        if flip is not None:
-            return (flip - offset).replace(tzinfo=UTC).astimezone(tz)
-        cursor = segment_end
+    end = _LATEST - timedelta(days=8)
+    check = False
+    try:
+        while cursor < end:
+            wall, offset = _wall(tz, cursor)
+            if check and schedule.open_at(wall) != state:
+                # The offset changed here and the wall clock jumped across an edge (e.g. the spring gap).
+                return cursor.astimezone(tz)
+            target = schedule.next_flip(wall, _FAR_WALL)
+            if target is None:
+                limit = min(_shift(cursor, _OFFSET_SPAN), end)
+            else:
+                approach = (target - offset).replace(tzinfo=UTC)
+                if approach - cursor > 2 * _OFFSET_SPAN and (
+                    schedule.previous_flip(wall, wall - _OFFSET_SPAN) is None
+                ):
+                    cursor, check = approach - _OFFSET_SPAN, False
+                    continue
+                limit = min(_shift(approach, _OFFSET_SPAN), end)
+            transition = _next_transition(tz, cursor, limit)
+            segment_end = transition or limit
+            flip = schedule.next_flip(wall, (segment_end + offset).replace(tzinfo=None))
+            if flip is not None:
+                return (flip - offset).replace(tzinfo=UTC).astimezone(tz)
+            if transition is None and target is None:
+                # No edge ahead on the wall clock and no offset change soon: the state holds for good.
+                return None
+            cursor, check = segment_end, transition is not None
+    except OverflowError:  # edges in the last week of the year 9999, where datetime ends
+        return None
     return None
 
 
@@ -596,7 +623,7 @@ def is_open(
 def next_change(
     ranges: Iterable[WeeklyRange], holidays: Iterable[HolidayPeriod] | None, tz: TzLike, after: datetime
 ) -> datetime | None:
-    """First instant strictly after ``after`` with a different state, in ``tz``; None within HORIZON."""
+    """First instant strictly after ``after`` with a different state, in ``tz``; None if there is none."""
     _require_aware(after, "after")
     zone = resolve_tz(tz)
     schedule = _compiled(ranges, holidays)

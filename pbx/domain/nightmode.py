@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from schedules import engine
@@ -41,7 +41,9 @@ class Override:
     until: datetime | None
 
     def applies_at(self, at: datetime) -> bool:
-        return self.until is None or at < self.until
+        # Instants, not wall-clock readings: in the repeated autumn hour two datetimes of one zone compare
+        # by their wall time (PEP 495), so 02:40 in the first pass would count as after 02:30 in the second.
+        return self.until is None or at.astimezone(UTC) < self.until.astimezone(UTC)
 
 
 @dataclass(frozen=True, slots=True)

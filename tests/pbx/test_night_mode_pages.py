@@ -1,4 +1,4 @@
-from datetime import datetime, time
+from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -75,22 +75,42 @@ def test_it_refuses_another_tenants_schedule(admin_client, other_org):
     assert "Selecteer een geldige keuze" in response.content.decode()
 
 
-def test_it_overrides_until_the_next_change_and_ends_early(admin_client, org, opening_hours):
+def _freeze(monkeypatch, at):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: at)
+
+
+def test_it_overrides_until_the_next_change_and_ends_early(admin_client, org, opening_hours, monkeypatch):
+    _freeze(monkeypatch, datetime(2026, 11, 24, 10, 0, tzinfo=AMS))  # a Tuesday, open until 17:30
     _post(admin_client, time_schedule=opening_hours.pk)
+    admin_client.post(reverse("pbx:night_mode_override"), {"action": "on"})
     night = NightMode.objects.get(organisation=org)
-    active_before = pbx_services.night_mode_state(night).active
-    admin_client.post(reverse("pbx:night_mode_override"), {"action": "off" if active_before else "on"})
-    night.refresh_from_db()
-    assert night.override_active is (not active_before)
-    now = datetime.now(AMS)
-    assert night.override_until == engine.next_change(opening_hours.engine_ranges(), (), AMS, now) or (
-        night.override_until > now
-    )
+    assert night.override_active is True
+    assert night.override_until == datetime(2026, 11, 24, 17, 30, tzinfo=AMS)
     html = admin_client.get(reverse("pbx:night_mode")).content.decode()
-    assert "Handmatig" in html and "tot" in html
+    assert "Handmatig aan tot vandaag 17:30; daarna geldt het schema weer." in html
     admin_client.post(reverse("pbx:night_mode_override"), {"action": "end"})
     night.refresh_from_db()
-    assert night.override_active is None
+    assert (night.override_active, night.override_until) == (None, None)
+
+
+def test_it_overrides_an_always_open_schedule_until_a_holiday_years_ahead(admin_client, org, monkeypatch):
+    _freeze(monkeypatch, datetime(2026, 11, 24, 10, 0, tzinfo=AMS))
+    always = schedule_services.ensure_builtin_time_schedule(organisation=org)
+    holidays = schedule_services.holiday_schedule_save(
+        organisation=org,
+        name="Feestdagen",
+        by=None,
+        entries=[schedule_services.EntryData("Koningsdag", date(2029, 4, 27), date(2029, 4, 27))],
+    )
+    _post(admin_client, time_schedule=always.pk, holiday_schedule=holidays.pk)
+    admin_client.post(reverse("pbx:night_mode_override"), {"action": "on"})
+    night = NightMode.objects.get(organisation=org)
+    assert night.override_until == datetime(2029, 4, 27, 0, 0, tzinfo=AMS)
+    html = admin_client.get(reverse("pbx:night_mode")).content.decode()
+    assert "Handmatig aan tot 27 april 2029 00:00; daarna geldt het schema weer." in html
+    assert "het schema verandert nooit" not in html
 
 
 def test_it_refuses_an_override_when_not_automatic(admin_client, org):

@@ -127,6 +127,30 @@ def test_it_ends_an_override_at_the_end_of_the_spring_gap() -> None:
     assert nightmode.evaluate("auto", early, None, AMS, utc(2026, 3, 29, 1, 0), override).reason == "open"
 
 
+def test_it_ends_an_override_on_an_always_open_schedule_at_a_holiday_years_ahead() -> None:
+    in_three_years = (HolidayPeriod(date(2029, 4, 27), date(2029, 4, 27), "Koningsdag"),)
+    set_at = ams(2026, 4, 28, 10)
+    until = nightmode.override_until(FULL_WEEK, in_three_years, AMS, set_at)
+    assert until == ams(2029, 4, 27)
+    override = Override(active=True, until=until)
+    assert nightmode.evaluate(
+        "auto", FULL_WEEK, in_three_years, AMS, ams(2029, 4, 26, 23), override
+    ).reason == ("override_on")
+    assert nightmode.evaluate("auto", FULL_WEEK, in_three_years, AMS, until, override).reason == "holiday"
+
+
+def test_it_holds_an_override_in_the_first_pass_of_the_autumn_hour_when_it_ends_in_the_second() -> None:
+    # 25 October 2026: 03:00 CEST falls back to 02:00 CET, so 02:00-03:00 happens twice.
+    until = datetime(2026, 10, 25, 2, 30, fold=1, tzinfo=AMS)  # second pass, 01:30 UTC
+    override = Override(active=True, until=until)
+    first_pass = datetime(2026, 10, 25, 2, 40, tzinfo=AMS)  # 00:40 UTC, before the end
+    assert first_pass.astimezone(UTC) < until.astimezone(UTC)
+    state = nightmode.evaluate("auto", OFFICE, None, AMS, first_pass, override)
+    assert state.reason == "override_on"
+    second_pass = datetime(2026, 10, 25, 2, 40, fold=1, tzinfo=AMS)  # 01:40 UTC, after it
+    assert nightmode.evaluate("auto", OFFICE, None, AMS, second_pass, override).reason == "closed"
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Properties
 # ---------------------------------------------------------------------------------------------------------

@@ -188,12 +188,42 @@ def test_it_never_changes_an_empty_schedule() -> None:
     assert engine.state_at((), None, AMS, at) == engine.ScheduleState(False, None, None)
 
 
-def test_it_gives_up_after_the_horizon() -> None:
+def test_it_finds_the_next_change_however_far_ahead_and_bounds_only_the_past() -> None:
     long_holiday = (HolidayPeriod(date(2026, 1, 1), date(2030, 12, 31)),)
     at = ams(2026, 6, 1, 12)
     assert not engine.is_open(OFFICE, long_holiday, AMS, at)
-    assert engine.next_change(OFFICE, long_holiday, AMS, at) is None
+    assert engine.next_change(OFFICE, long_holiday, AMS, at) == ams(2031, 1, 1, 8, 30)
     assert engine.previous_change(OFFICE, long_holiday, AMS, at) == ams(2025, 12, 31, 17, 30)
+
+
+@pytest.mark.parametrize(
+    ("holiday", "closes"),
+    [
+        (HolidayPeriod(date(2029, 6, 1), date(2029, 6, 1)), ams(2029, 6, 1)),
+        (HolidayPeriod(datetime(2029, 3, 25, 2, 30), datetime(2029, 3, 25, 5)), utc(2029, 3, 25, 1)),
+        (HolidayPeriod(date(2400, 1, 3), date(2400, 1, 3)), ams(2400, 1, 3)),
+        (HolidayPeriod(date(9999, 12, 1), date(9999, 12, 1)), ams(9999, 12, 1)),
+    ],
+)
+def test_it_finds_a_holiday_years_ahead_in_an_always_open_schedule_quickly(holiday, closes) -> None:
+    began = clock.perf_counter()
+    found = engine.next_change(FULL_WEEK, (holiday,), AMS, ams(2026, 6, 1, 12))
+    assert as_utc(found) == as_utc(closes)  # a holiday starting in the spring gap closes when the gap ends
+    assert clock.perf_counter() - began < 0.5
+    assert engine.is_open(
+        FULL_WEEK, (holiday,), AMS, as_utc(found) - timedelta(microseconds=1)
+    ) and not engine.is_open(FULL_WEEK, (holiday,), AMS, found)
+
+
+def test_it_finds_the_reopening_after_a_holiday_years_ahead() -> None:
+    holidays = (
+        HolidayPeriod(date(2029, 6, 1), date(2029, 6, 2)),
+        HolidayPeriod(date(2033, 1, 1), date(2033, 1, 1)),
+    )
+    assert engine.next_change(FULL_WEEK, holidays, AMS, ams(2029, 6, 1, 12)) == ams(2029, 6, 3)
+    assert engine.next_change(FULL_WEEK, holidays, AMS, ams(2029, 6, 3)) == ams(2033, 1, 1)
+    assert engine.next_change(FULL_WEEK, holidays, AMS, ams(2033, 1, 1, 12)) == ams(2033, 1, 2)
+    assert engine.next_change(FULL_WEEK, holidays, AMS, ams(2033, 1, 2)) is None
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -667,3 +697,54 @@ def test_it_finds_exactly_the_overlapping_pairs(ranges: tuple[WeeklyRange, ...])
         if any(a and b for a, b in zip(weeks[i], weeks[j], strict=True))
     ]
     assert engine.find_overlaps(ranges) == expected
+
+
+@st.composite
+def far_cases(draw: st.DrawFn) -> Case:
+    """Holidays months or years ahead, as in a schedule kept up to date for years to come."""
+    zone = draw(st.sampled_from(ZONES + ("Europe/Amsterdam",) * 3))
+    at = draw(instants(zone))
+    holidays = []
+    for _ in range(draw(st.integers(1, 3))):
+        near = at + timedelta(days=draw(st.integers(30, 3 * 365)))
+        if zone != "UTC" and draw(st.booleans()):
+            # right on a DST transition a few years on, where the wall clock jumps
+            near = draw(
+                st.sampled_from([t for t in dst_transitions(zone) if t > at + timedelta(days=20)] or [near])
+            )
+        holidays.append(draw(holiday_periods(near, ZoneInfo(zone))))
+    ranges = draw(st.one_of(st.just(FULL_WEEK), schedules))
+    return Case(zone, ranges, tuple(holidays), at)
+
+
+@PROPERTY_SETTINGS
+@given(far_cases())
+def test_it_jumps_to_a_far_change_without_missing_one_in_between(case: Case) -> None:
+    tz = case.tz
+    state = engine.is_open(case.ranges, case.holidays, tz, case.at)
+    found = engine.next_change(case.ranges, case.holidays, tz, case.at)
+    if found is None:
+        end = max(h.wall_bounds()[1] for h in case.holidays).replace(tzinfo=UTC) + timedelta(days=8)
+        probes = [case.at + (end - case.at) * i / 200 for i in range(201)]
+        assert all(engine.is_open(case.ranges, case.holidays, tz, p) == state for p in probes)
+        return
+    found = found.astimezone(UTC)
+    assert found > case.at
+    assert engine.is_open(case.ranges, case.holidays, tz, found) != state
+    # Every minute of the last four days before the change has the old state, and so has every offset
+    # transition and every holiday edge on the way.
+    window = min(WINDOW, found - case.at)
+    first = found - window
+    count = window // MINUTE
+    assert all(s == state for s in reference_states(case.ranges, case.holidays, tz, first, count))
+    edges = [t for t in dst_transitions(case.zone) if case.at < t < found]
+    for holiday in case.holidays:
+        for wall in holiday.wall_bounds():
+            for fold in (0, 1):
+                instant = wall.replace(tzinfo=tz, fold=fold).astimezone(UTC)
+                if case.at < instant < found:
+                    edges.append(instant)
+    for edge in edges:
+        for probe in (edge - timedelta(microseconds=1), edge):
+            if case.at < probe < found:
+                assert engine.is_open(case.ranges, case.holidays, tz, probe) == state, probe

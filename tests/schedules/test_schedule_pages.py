@@ -1,4 +1,5 @@
-from datetime import time
+from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
@@ -9,6 +10,7 @@ from schedules import engine, services
 from schedules.models import HolidaySchedule, TimeSchedule
 
 pytestmark = pytest.mark.django_db
+AMS = ZoneInfo("Europe/Amsterdam")
 
 
 def _time_post(name, rows):
@@ -253,7 +255,21 @@ def test_it_refuses_a_malformed_ics_and_changes_nothing(admin_client, org):
     assert schedule.entries.count() == 0
 
 
-def test_it_shows_whether_it_is_open_now(admin_client, org):
+@pytest.mark.parametrize(
+    ("now", "state"),
+    [
+        (
+            datetime(2026, 11, 24, 10, 0, tzinfo=AMS),
+            '<span class="badge text-bg-success">open</span> <span class="small">tot vandaag 17:30</span>',
+        ),
+        (
+            datetime(2026, 11, 27, 19, 0, tzinfo=AMS),
+            '<span class="badge text-bg-secondary">gesloten</span> <span class="small">tot maandag 08:30</span>',
+        ),
+    ],
+)
+def test_it_shows_whether_it_is_open_now(admin_client, org, freeze, now, state):
     schedule = _opening_hours(org)
+    freeze(now)
     html = admin_client.get(reverse("schedules:time_detail", args=[schedule.pk])).content.decode()
-    assert ("open" in html and "tot" in html) or "gesloten" in html
+    assert f'<p class="fw-semibold schedule-now">Nu: {state}' in html
