@@ -24,8 +24,8 @@ from simple_history.utils import bulk_update_with_history
 
 from accounts.models import Organisation, User
 from core.changes import recorded
-
 from core.versioning import claim_version
+
 from . import studio
 from .models import (
     LimitsAndBlocking,
@@ -72,10 +72,10 @@ def mobile_defaults_update(
     defaults = mobile_defaults_get(organisation=organisation)
     if defaults.pk:
         defaults = MobileDefaults.objects.select_for_update().get(pk=defaults.pk)
+    claim_version(defaults, expected_version=expected_version)
     for name in LimitsAndBlocking.DEFAULT_FIELDS:
         if name in values:
             setattr(defaults, name, values[name])
-    claim_version(defaults, expected_version=expected_version)
     defaults.full_clean()
     _set_history_user(defaults, by)
     defaults.save()
@@ -117,16 +117,16 @@ def subscription_update(
     values: dict[str, Any],
     block_sim: bool | None = None,
     by: User | None = None,
+    expected_version: int | None = None,
 ) -> Subscription:
     """Changes the user name, limits and blocking; ``block_sim`` blocks or frees the whole SIM."""
     subscription = Subscription.objects.select_for_update().get(pk=subscription.pk)
-    expected_version: int | None = (None,)
     if subscription.is_terminated:
         raise ValidationError(_("This subscription has been terminated and can no longer be changed."))
+    claim_version(subscription, expected_version=expected_version)
     for name in ["user_name", *LimitsAndBlocking.DEFAULT_FIELDS]:
         if name in values:
             setattr(subscription, name, values[name])
-    claim_version(subscription, expected_version=expected_version)
     if block_sim is not None:
         subscription.status = SubscriptionStatus.BLOCKED if block_sim else SubscriptionStatus.ACTIVE
     subscription.full_clean()
@@ -190,11 +190,11 @@ class VoicemailChange:
 
     subscription: Subscription
     values: dict[str, Any]
+    # The version of the request the page showed; 0: the page showed no request yet.
+    expected_version: int | None = None
 
 
 def voicemail_first_request(*, organisation: Organisation) -> VoicemailRequest | None:
-    # The version of the request the page showed; 0: the page showed no request yet.
-    expected_version: int | None = None
     """The organisation's first request; its company data and text fill in the next ones (R8.6)."""
     return (
         VoicemailRequest.objects.filter(organisation=organisation)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import validators
-
 from core.versioning import VersionedFormMixin
+
 from . import engine
 from .models import Weekday
 from .services import EntryData

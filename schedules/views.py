@@ -122,6 +122,14 @@ def _save_time_schedule(request: PortalRequest, schedule: TimeSchedule | None) -
                     by=request.user,
                     name=name_form.cleaned_data["name"],
                     ranges=ranges,
+                    expected_version=name_form.expected_version,
+                )
+            except StaleEdit as exc:
+                stored_ranges = exc.current.engine_ranges()  # type: ignore[attr-defined]
+                name_form.refuse_stale(
+                    exc,
+                    stored={"name": exc.current.name},  # type: ignore[attr-defined]
+                    extra=[(_("Opening hours"), presentation.describe(stored_ranges))],
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict"):
@@ -148,14 +156,6 @@ def _save_time_schedule(request: PortalRequest, schedule: TimeSchedule | None) -
         "schedules/time_form.html",
         _time_form_context(request, schedule, name_form, formset),
         status=status,
-                    expected_version=name_form.expected_version,
-                )
-            except StaleEdit as exc:
-                stored_ranges = exc.current.engine_ranges()  # type: ignore[attr-defined]
-                name_form.refuse_stale(
-                    exc,
-                    stored={"name": exc.current.name},  # type: ignore[attr-defined]
-                    extra=[(_("Opening hours"), presentation.describe(stored_ranges))],
     )
 
 
@@ -224,6 +224,14 @@ def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | N
                     by=request.user,
                     name=name_form.cleaned_data["name"],
                     entries=entries,
+                    expected_version=name_form.expected_version,
+                )
+            except StaleEdit as exc:
+                stored_entries = exc.current.entries.all()  # type: ignore[attr-defined]
+                name_form.refuse_stale(
+                    exc,
+                    stored={"name": exc.current.name},  # type: ignore[attr-defined]
+                    extra=[(_("Days and periods"), ", ".join(str(e) for e in stored_entries) or _("none"))],
                 )
             except ValidationError as exc:
                 if hasattr(exc, "error_dict") and "name" in exc.error_dict:
@@ -250,14 +258,6 @@ def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | N
     )
 
 
-                    expected_version=name_form.expected_version,
-                )
-            except StaleEdit as exc:
-                stored_entries = exc.current.entries.all()  # type: ignore[attr-defined]
-                name_form.refuse_stale(
-                    exc,
-                    stored={"name": exc.current.name},  # type: ignore[attr-defined]
-                    extra=[(_("Days and periods"), ", ".join(str(e) for e in stored_entries) or _("none"))],
 @require_http_methods(["GET", "POST"])
 @product_required("pbx")
 def holiday_schedule_create(request: PortalRequest) -> HttpResponse:
