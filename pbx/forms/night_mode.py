@@ -1,41 +1,16 @@
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Organisation, normalise_phone_number
+from accounts.models import Organisation
 from core import validators
-from core.validators import validate_ascii_digits
 from core.versioning import VersionedFormMixin
-from pbx.models import DestinationType, NightModeSetting
+from pbx.models import NightModeSetting
+from pbx.services.night_mode import parse_destination
 from schedules.models import HolidaySchedule, TimeSchedule
-
-EXTENSION = re.compile(r"[0-9]{2,4}", re.ASCII)
-
-
-def parse_destination(value: str) -> tuple[str, str]:
-    """An extension of 2-4 digits or a phone number typed any common way -> (type, value)."""
-    value = (value or "").strip()
-    validate_ascii_digits(value)
-    compact = re.sub(r"[\s\-().]", "", value)
-    if EXTENSION.fullmatch(compact):
-        return DestinationType.EXTENSION, compact
-    if not compact:
-        raise ValidationError(
-            _("Enter where calls go: an extension such as 999 or a number such as 06 1234 5678.")
-        )
-    try:
-        return DestinationType.EXTERNAL, normalise_phone_number(value)
-    except ValidationError:
-        raise ValidationError(
-            _(
-                "Enter an extension of 2 to 4 digits (such as 999) or a valid phone number such as 020-1234567."
-            )
-        ) from None
 
 
 class NightModeForm(VersionedFormMixin, forms.Form):
@@ -76,10 +51,6 @@ class NightModeForm(VersionedFormMixin, forms.Form):
         holiday_field.queryset = HolidaySchedule.objects.filter(organisation=organisation)
 
     def clean_destination(self) -> tuple[str, str]:
+        # Parsing only; the rules (and the rule that automatic needs a time schedule) are the
+        # service's, whose ValidationError the view shows on the field it names.
         return parse_destination(self.cleaned_data["destination"])
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("setting") == NightModeSetting.AUTO and not data.get("time_schedule"):
-            self.add_error("time_schedule", _("Choose a time schedule for automatic night mode."))
-        return data
