@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 
@@ -12,11 +12,13 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_scopes import scope
 
 from accounts.models import Organisation, User
 from core.changes import create_children, recorded, replace_children
 from core.references import usages
 from core.revision import config_changed
+from core.versioning import claim_version
 
 from . import engine, ical
 from .models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule
@@ -28,12 +30,14 @@ def _pbx_changed(organisation: Organisation) -> None:
 
 
 def ensure_builtin_time_schedule(*, organisation: Organisation) -> TimeSchedule:
-    """Every organisation has "Elke dag, de hele dag" (R4.4)."""
-    schedule = (
-        TimeSchedule.objects.with_scopes_disabled().filter(organisation=organisation, is_builtin=True).first()
-    )
-    if schedule is None:
-        with transaction.atomic():
+    """Every organisation has "Elke dag, de hele dag" (R4.4), made with the organisation.
+
+    Runs in the organisation's creation (core.organisation_setup, registered in apps.py), never
+    on a page view; organisations made before got it from migration schedules 0004.
+    """
+    with scope(organisation=organisation), transaction.atomic():
+        schedule = TimeSchedule.objects.filter(organisation=organisation, is_builtin=True).first()
+        if schedule is None:
             schedule = TimeSchedule.objects.create(
                 organisation=organisation, name=TimeSchedule.BUILTIN_NAME, is_builtin=True
             )
@@ -66,6 +70,7 @@ def time_schedule_save(
     ranges: Sequence[engine.WeeklyRange],
     by: User | None,
     schedule: TimeSchedule | None = None,
+    expected_version: int | None = None,
 ) -> tuple[TimeSchedule, bool]:
     """Creates or replaces a time schedule. Overlapping ranges are merged; returns (schedule, merged)."""
     if schedule is not None and schedule.is_builtin:
@@ -75,6 +80,7 @@ def time_schedule_save(
     merged = len(normalised) != len(ranges)
     if schedule is None:
         schedule = TimeSchedule(organisation=organisation)
+    claim_version(schedule, expected_version=expected_version)
     schedule.name = name
     schedule.full_clean()
     schedule.save()
@@ -139,10 +145,12 @@ def holiday_schedule_save(
     entries: Sequence[EntryData],
     by: User | None,
     schedule: HolidaySchedule | None = None,
+    expected_version: int | None = None,
 ) -> HolidaySchedule:
     name = _check_name(HolidaySchedule, organisation, name, schedule.pk if schedule else None)
     if schedule is None:
         schedule = HolidaySchedule(organisation=organisation)
+    claim_version(schedule, expected_version=expected_version)
     schedule.name = name
     schedule.full_clean()
     schedule.save()
@@ -161,6 +169,39 @@ def dutch_public_holidays(year: int) -> list[EntryData]:
     """The Dutch public holidays of a year, from the holidays library (Easter, Pentecost, King's Day…)."""
     calendar = holidays_lib.country_holidays("NL", years=year, language="nl")
     return [EntryData(name=str(name), start_date=day, end_date=day) for day, name in sorted(calendar.items())]
+
+
+@dataclass(frozen=True)
+class HolidayChoice:
+    """A day offered by "Nederlandse feestdagen toevoegen"; optional ones are left out unless chosen."""
+
+    entry: EntryData
+    optional: bool
+    note: str = ""
+
+
+def dutch_holiday_choices(year: int) -> list[HolidayChoice]:
+    """The Dutch holidays of a year, saying which ones many organisations stay open on.
+
+    Good Friday is in the law's list but few collective agreements give it off; Liberation Day is a day
+    off for most only in lustrum years (2025, 2030…), otherwise the holidays library has it as optional.
+    """
+    categories = ("public", "optional")
+    calendar = holidays_lib.country_holidays("NL", years=year, language="nl", categories=categories)
+    # The library's English names identify the days whatever its Dutch spelling.
+    english = holidays_lib.country_holidays("NL", years=year, language="en_US", categories=categories)
+    choices = []
+    for day, name in sorted(calendar.items()):
+        entry = EntryData(name=str(name), start_date=day, end_date=day)
+        if english.get(day) == "Good Friday":
+            choices.append(HolidayChoice(entry, True, _("many organisations are open on Good Friday")))
+        elif english.get(day) == "Liberation Day" and year % 5:
+            choices.append(
+                HolidayChoice(entry, True, _("a day off for most only every five years (2030, 2035…)"))
+            )
+        else:
+            choices.append(HolidayChoice(entry, False))
+    return choices
 
 
 def _check_size(count: int) -> None:
@@ -187,18 +228,26 @@ def _add_entries(schedule: HolidaySchedule, new: Iterable[EntryData]) -> int:
     _check_size(len(existing))
     create_children(_validated_entries(fresh, schedule))
     if fresh:
-        schedule.save(update_fields=["updated_at"])
+        claim_version(schedule, expected_version=None)
+        schedule.save(update_fields=["updated_at", "version"])
         _pbx_changed(schedule.organisation)
     return len(fresh)
 
 
 @recorded(gettext_noop("Dutch public holidays added"))
 @transaction.atomic
-def holiday_schedule_add_public_holidays(*, schedule: HolidaySchedule, year: int, by: User | None) -> int:
-    """Adds the Dutch public holidays of the year that are not in the schedule yet; returns how many."""
+def holiday_schedule_add_public_holidays(
+    *, schedule: HolidaySchedule, year: int, by: User | None, days: Collection[date] | None = None
+) -> int:
+    """Adds the chosen Dutch holidays of the year (all but the optional ones when ``days`` is None) that are
+    not in the schedule yet; returns how many. Days that are no holiday of the year are ignored."""
     if not 1900 <= year <= 2200:
         raise ValidationError(_("Choose a year between 1900 and 2200."))
-    return _add_entries(schedule, dutch_public_holidays(year))
+    choices = dutch_holiday_choices(year)
+    wanted = [
+        c.entry for c in choices if (c.entry.start_date in days if days is not None else not c.optional)
+    ]
+    return _add_entries(schedule, wanted)
 
 
 @dataclass(frozen=True)
