@@ -18,7 +18,12 @@ class PbxSync(models.Model):
     pending_since = models.DateTimeField(_("pending since"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    # What went wrong, technically (for staff); empty when the last attempt succeeded.
     last_error = models.TextField(_("last error"), blank=True)
+    # The same for the customer: a code and its parameters (pbx.sync.client.PbxError), worded in
+    # the reader's language when a page shows it (pbx.sync.messages).
+    last_error_code = models.CharField(_("last error code"), max_length=40, blank=True)
+    last_error_params = models.JSONField(_("last error parameters"), default=dict, blank=True)
     last_error_retryable = models.BooleanField(default=True)
     failed_revision = models.PositiveBigIntegerField(null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)

@@ -1,7 +1,8 @@
 """The only code that talks to the PBX (API: docs/pbx-config.md).
 
 No Django here: the portal builds a PbxClient from its settings, and the background worker calls it. Every
-failure becomes a PbxError with a Dutch .user_message for the portal and .retryable for the worker. Pushes are
+failure becomes a PbxError with a .code (and .params) for the portal and .retryable for the worker; the portal
+words the code in the reader's language when a page shows it (pbx/sync/messages.py). Pushes are
 safe to retry, also after a timeout where the PBX may already have applied the document: it ignores a revision
 it has already seen.
 """
@@ -29,59 +30,58 @@ __all__ = [
 
 
 class PbxError(Exception):
-    """str(exc) is the technical detail for logs; user_message is what the portal shows."""
+    """str(exc) is the technical detail for logs; code and params say what went wrong in words the portal
+    chooses (stored by the worker, translated when shown: the worker does not know who will read it)."""
 
     retryable: bool = False
-    user_message: str = "Er ging iets mis bij het contact met de centrale"
+    code: str = "error"
 
     def __init__(
-        self, detail: str, *, user_message: str | None = None, status_code: int | None = None
+        self, detail: str, *, status_code: int | None = None, params: dict[str, str] | None = None
     ) -> None:
         super().__init__(detail)
-        if user_message is not None:
-            self.user_message = user_message
         self.status_code = status_code
+        self.params: dict[str, str] = params or {}
 
 
 class PbxUnavailable(PbxError):
     retryable = True
-    user_message = "De centrale is niet bereikbaar"
+    code = "unavailable"
 
 
 class PbxTimeout(PbxError):
     retryable = True
-    user_message = "De centrale reageerde niet op tijd"
+    code = "timeout"
 
 
 class PbxServerError(PbxError):
     retryable = True
+    code = "server_error"
 
     def __init__(self, detail: str, *, status_code: int) -> None:
-        super().__init__(
-            detail, user_message=f"De centrale gaf een fout (HTTP {status_code})", status_code=status_code
-        )
+        super().__init__(detail, status_code=status_code, params={"status": str(status_code)})
 
 
 class PbxRejected(PbxError):
     """The PBX refused the document (422): retrying the same document cannot help."""
 
+    code = "rejected"
+
     def __init__(self, detail: str, *, errors: list[str], status_code: int) -> None:
-        message = "De centrale weigerde de configuratie"
-        super().__init__(
-            detail, user_message=f"{message}: {errors[0]}" if errors else message, status_code=status_code
-        )
+        # The PBX's own words for the first problem (its language, not ours).
+        super().__init__(detail, status_code=status_code, params={"reason": errors[0]} if errors else {})
         self.errors = errors
 
 
 class PbxAuthError(PbxError):
-    user_message = "Toegang tot de centrale geweigerd (controleer het token)"
+    code = "auth"
 
 
 class PbxUnexpectedResponse(PbxError):
     """An answer outside the API (unknown status, body that is not the documented JSON): a wrong base URL, a
     proxy in between or an incompatible PBX. Retrying will not fix that, so it is not retryable."""
 
-    user_message = "De centrale gaf een onverwacht antwoord"
+    code = "unexpected"
 
 
 @dataclass(frozen=True)

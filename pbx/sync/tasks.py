@@ -124,7 +124,9 @@ def _record_failure(sync: PbxSync, revision: int, exc: PbxError) -> str:
     rows = PbxSync.objects.filter(pk=sync.pk, applied_revision__lt=revision)
     rows.update(
         last_attempt_at=now,
-        last_error=exc.user_message,
+        last_error=str(exc)[:2000],
+        last_error_code=exc.code,
+        last_error_params=exc.params,
         last_error_retryable=exc.retryable,
         failed_revision=revision,
         waiting_for_pbx=isinstance(exc, PbxUnavailable),

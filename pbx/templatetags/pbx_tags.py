@@ -6,6 +6,7 @@ from django import template
 from django.utils import timezone
 
 from core.models import PbxSync
+from pbx.sync.messages import error_text
 
 register = template.Library()
 
@@ -16,14 +17,22 @@ def sync_status(context: Any) -> dict[str, Any]:
     request = context["request"]
     organisation = getattr(request, "organisation", None)
     sync = PbxSync.objects.filter(organisation=organisation).first() if organisation else None
+    reason = ""
     if sync is None or sync.in_sync:
         state = "applied"
     elif sync.last_error:
         state = "failed"
+        # Worded now, in the viewer's language; a row from before error codes keeps its text.
+        reason = (
+            error_text(sync.last_error_code, sync.last_error_params)
+            if sync.last_error_code
+            else sync.last_error
+        )
     else:
         state = "pending"
     return {
         "state": state,
+        "reason": reason,
         "sync": sync,
         "now": timezone.now(),
         "request": request,

@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
+from django.utils import translation
 
 from pbx.simulator import RunningSimulator
 from pbx.sync.client import (
@@ -23,6 +24,7 @@ from pbx.sync.client import (
     PbxUnexpectedResponse,
     PushResult,
 )
+from pbx.sync.messages import error_text
 
 Handler = Callable[[httpx.Request], httpx.Response]
 MakeConfig = Callable[..., dict[str, Any]]
@@ -183,6 +185,12 @@ ERRORS = [
 ]
 
 
+def _worded(error: PbxError) -> str:
+    """What a Dutch status line says about the error (the client itself has no words)."""
+    with translation.override("nl"):
+        return error_text(error.code, error.params)
+
+
 @pytest.mark.parametrize(("handler", "error", "retryable", "user_message"), ERRORS)
 def test_it_maps_a_failed_push_to_a_typed_error(
     handler: Handler, error: type[PbxError], retryable: bool, user_message: str
@@ -192,7 +200,7 @@ def test_it_maps_a_failed_push_to_a_typed_error(
 
     assert type(caught.value) is error
     assert caught.value.retryable is retryable
-    assert caught.value.user_message == user_message
+    assert _worded(caught.value) == user_message
     assert "PUT /v1/organisations/7/config" in str(caught.value)
 
 
@@ -224,7 +232,7 @@ def test_it_treats_a_misconfigured_url_as_a_permanent_error() -> None:
         mock_client(raising(httpx.UnsupportedProtocol)).push_config(7, 1, {})
 
     assert caught.value.retryable is False
-    assert caught.value.user_message
+    assert caught.value.code == "error" and _worded(caught.value)
 
 
 @pytest.mark.parametrize(
@@ -300,10 +308,10 @@ def test_it_maps_the_simulators_failures(
     with PbxClient(pbx_simulator.base_url, pbx_token, timeout=0.2) as impatient, pytest.raises(PbxTimeout):
         impatient.push_config(7, 1, make_config())
 
-    assert rejected.value.user_message == (
+    assert _worded(rejected.value) == (
         "De centrale weigerde de configuratie: night_mode.destination.value: an extension is 2 to 4 digits"
     )
-    assert failed.value.user_message == "De centrale gaf een fout (HTTP 503)"
+    assert _worded(failed.value) == "De centrale gaf een fout (HTTP 503)"
 
 
 def test_it_reports_a_stopped_simulator_as_unavailable(
@@ -316,5 +324,5 @@ def test_it_reports_a_stopped_simulator_as_unavailable(
         client.push_config(7, 2, make_config())
 
     assert caught.value.retryable is True
-    assert caught.value.user_message == "De centrale is niet bereikbaar"
+    assert _worded(caught.value) == "De centrale is niet bereikbaar"
     assert client.health() is False

@@ -95,9 +95,10 @@ def test_it_records_the_reason_in_dutch_when_the_pbx_is_down(admin_client, org, 
     _fake_pbx(monkeypatch, down)
     tasks.push_config.apply(args=[org.pk])
     sync = PbxSync.objects.get(organisation=org)
-    assert sync.applied_revision == 0 and sync.attempts == 1 and "niet bereikbaar" in sync.last_error
+    assert sync.applied_revision == 0 and sync.attempts == 1 and sync.last_error_code == "unavailable"
     html = admin_client.get(reverse("pbx:index")).content.decode()
     assert "Doorvoeren mislukt" in html and "Nu opnieuw proberen" in html
+    assert "De centrale is niet bereikbaar" in html
 
 
 def test_it_shows_pending_changes_with_live_polling(admin_client, org):
@@ -135,7 +136,7 @@ def test_it_counts_attempts_per_outage_not_per_change(org, monkeypatch):
     assert sync.attempts == 1 and sync.desired_revision == 20
     assert sync.next_attempt_at is not None
     assert sync.next_attempt_at - timezone.now() <= timedelta(seconds=tasks.MAX_BACKOFF_SECONDS)
-    assert "niet bereikbaar" in sync.last_error
+    assert sync.last_error_code == "unavailable"
     assert pbx.puts == []
 
 
