@@ -200,33 +200,23 @@ def test_it_pushes_in_the_scope_of_the_organisation(org, monkeypatch):
     assert scopes == [{"organisation": org, "_enabled": True}]
 
 
-def test_it_lets_staff_see_revisions_and_the_push_action(db):
-    from django.test import Client
+def test_it_lets_staff_see_revisions_and_the_push_action(staff_client):
+    from factories import OrganisationFactory
 
-    from factories import OrganisationFactory, UserFactory
-
-    staff = UserFactory(email="staf@operator.example", is_staff=True, is_superuser=True)
     organisation = OrganisationFactory()
     config_changed(organisation=organisation)
-    client = Client()
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
-    html = client.get("/admin/core/pbxsync/").content.decode()
+    html = staff_client.get("/admin/core/pbxsync/").content.decode()
     assert organisation.name in html
     assert "push_now" in html
 
 
-def test_it_lets_staff_push_now_also_when_the_portal_believes_it_is_in_sync(db, monkeypatch):
-    from django.test import Client
+def test_it_lets_staff_push_now_also_when_the_portal_believes_it_is_in_sync(staff_client, monkeypatch):
+    from factories import OrganisationFactory
 
-    from factories import OrganisationFactory, UserFactory
-
-    staff = UserFactory(email="staf@operator.example", is_staff=True, is_superuser=True)
     organisation = OrganisationFactory(has_telephony=True, has_pbx=True)
     sync = PbxSync.objects.create(organisation=organisation, desired_revision=4, applied_revision=4)
     pbx = FakePbx(monkeypatch)
-    client = Client()
-    client.force_login(staff, backend="django.contrib.auth.backends.ModelBackend")
-    response = client.post(
+    response = staff_client.post(
         "/admin/core/pbxsync/", {"action": "push_now", "_selected_action": [sync.pk]}, follow=True
     )
     assert response.status_code == 200
