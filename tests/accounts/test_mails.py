@@ -126,3 +126,21 @@ def test_it_writes_the_invitation_of_an_english_account_in_english(
             reverse("members"), {"email": english.email, "role": "admin", "_organisation": org.pk}
         )
     assert "You have been invited" in mail.outbox[-1].subject
+
+
+def test_it_shows_the_account_pages_in_formal_dutch(admin):
+    client = login(admin)
+    client.post(reverse("account_email"), {"action_add": "", "email": "nieuw@bakkerij.example"})
+    pages = {
+        url: client.get(url).content.decode()
+        for url in (reverse("account_email"), reverse("account_logout"), reverse("account_reauthenticate"))
+    }
+    for url, page in pages.items():
+        main = page[page.index("<main") : page.index("</main>")]
+        visible = re.sub(r"<[^>]+>", " ", main)
+        assert not INFORMAL.search(visible), (url, visible)
+        # Strict CSP: no inline style on these pages.
+        assert "style=" not in main, url
+    assert "nieuw@bakkerij.example" in pages[reverse("account_email")]
+    assert "Wilt u afmelden?" in pages[reverse("account_logout")]
+    assert "Bevestig dat u het bent" in pages[reverse("account_reauthenticate")]
