@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -276,25 +277,53 @@ def holiday_schedule_delete(request: PortalRequest, pk: int) -> HttpResponse:
     return _delete(request, get_object_or_404(_holiday_schedules(request), pk=pk), "schedules:holiday_detail")
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @product_required("pbx")
 def holiday_schedule_public_holidays(request: PortalRequest, pk: int) -> HttpResponse:
+    """GET lists the Dutch holidays of a year to confirm, optional ones unticked; POST adds the ticked ones."""
     schedule = get_object_or_404(_holiday_schedules(request), pk=pk)
-    form = PublicHolidaysForm(request.POST)
-    if form.is_valid():
-        added = services.holiday_schedule_add_public_holidays(
-            schedule=schedule, year=form.cleaned_data["year"], by=request.user
+    form = PublicHolidaysForm(request.POST if request.method == "POST" else request.GET)
+    if not form.is_valid():
+        return _rerender_holiday(request, schedule, public_form=form)
+    year = form.cleaned_data["year"]
+    if request.method == "GET":
+        present = set(
+            schedule.entries.filter(start_date__year=year, start_time__isnull=True).values_list(
+                "start_date", "end_date"
+            )
         )
-        messages.success(
+        rows = [
+            {"choice": c, "present": (c.entry.start_date, c.entry.end_date) in present}
+            for c in services.dutch_holiday_choices(year)
+        ]
+        return render(
             request,
-            _("%(count)s Dutch public holidays of %(year)s added.")
-            % {"count": added, "year": form.cleaned_data["year"]}
-            if added
-            else _("All Dutch public holidays of %(year)s were in the schedule already.")
-            % {"year": form.cleaned_data["year"]},
+            "schedules/holiday_public_confirm.html",
+            {"schedule": schedule, "year": year, "rows": rows},
         )
+    days = set()
+    for value in request.POST.getlist("days"):
+        try:
+            days.add(date.fromisoformat(value))
+        except ValueError:
+            continue  # not a date we offered: nothing to add for it
+    if not days:
+        messages.info(request, _("No days chosen, so nothing was added."))
         return redirect("schedules:holiday_detail", pk=pk)
-    return _rerender_holiday(request, schedule, public_form=form)
+    try:
+        added = services.holiday_schedule_add_public_holidays(
+            schedule=schedule, year=year, by=request.user, days=days
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("schedules:holiday_detail", pk=pk)
+    messages.success(
+        request,
+        _("%(count)s Dutch public holidays of %(year)s added.") % {"count": added, "year": year}
+        if added
+        else _("The chosen days of %(year)s were in the schedule already.") % {"year": year},
+    )
+    return redirect("schedules:holiday_detail", pk=pk)
 
 
 def _rerender_holiday(request: PortalRequest, schedule: HolidaySchedule, **forms: Any) -> HttpResponse:

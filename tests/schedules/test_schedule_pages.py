@@ -200,17 +200,69 @@ def test_it_refuses_a_holiday_ending_before_it_starts(admin_client, org):
     assert "De einddatum ligt voor de begindatum" in response.content.decode()
 
 
-def test_it_adds_the_dutch_public_holidays_of_a_year_once(admin_client, org):
+def _ticked(html):
+    import re
+
+    boxes = re.findall(
+        r'<input class="form-check-input" type="checkbox" name="days" value="([0-9-]+)"[^>]*?( checked)?>',
+        html,
+    )
+    return {day: bool(checked) for day, checked in boxes}
+
+
+def test_it_shows_the_dutch_public_holidays_before_adding_with_the_optional_ones_unticked(admin_client, org):
+    schedule = services.holiday_schedule_save(organisation=org, name="Feestdagen", entries=[], by=None)
+    response = admin_client.get(reverse("schedules:holiday_public", args=[schedule.pk]), {"year": "2027"})
+    html = response.content.decode()
+    assert response.status_code == 200 and schedule.entries.count() == 0
+    assert (
+        'Goede vrijdag, vrijdag 26 maart 2027 <span class="text-body-secondary">(optioneel: veel organisaties zijn op Goede Vrijdag open)'
+        in html
+    )
+    assert (
+        'Bevrijdingsdag, woensdag 5 mei 2027 <span class="text-body-secondary">(optioneel: voor de meesten alleen eens in de vijf jaar'
+        in html
+    )
+    ticked = _ticked(html)
+    assert ticked["2027-03-26"] is False and ticked["2027-05-05"] is False
+    assert ticked["2027-04-27"] is True and ticked["2027-12-25"] is True
+    lustrum = _ticked(
+        admin_client.get(
+            reverse("schedules:holiday_public", args=[schedule.pk]), {"year": "2030"}
+        ).content.decode()
+    )
+    assert lustrum["2030-05-05"] is True and lustrum["2030-04-19"] is False
+
+
+def test_it_adds_only_the_ticked_dutch_public_holidays_once(admin_client, org):
     schedule = services.holiday_schedule_save(organisation=org, name="Feestdagen", entries=[], by=None)
     url = reverse("schedules:holiday_public", args=[schedule.pk])
-    admin_client.post(url, {"year": "2027"})
+    ticked = [
+        day for day, on in _ticked(admin_client.get(url, {"year": "2027"}).content.decode()).items() if on
+    ]
+    admin_client.post(url, {"year": "2027", "days": [*ticked, "2027-05-05", "geen-datum", "2027-06-01"]})
     names = {e.start_date.isoformat(): e.name for e in schedule.entries.all()}
-    assert names["2027-04-27"] == "Koningsdag"
-    assert "2027-03-28" in names and "2027-05-16" in names  # Eerste Paasdag, Eerste Pinksterdag
+    assert names["2027-04-27"] == "Koningsdag" and names["2027-05-05"] == "Bevrijdingsdag"
+    assert (
+        "2027-03-26" not in names and "2027-06-01" not in names
+    )  # Good Friday not ticked, 1 June no holiday
     count = schedule.entries.count()
-    response = admin_client.post(url, {"year": "2027"}, follow=True)
-    assert "stonden al in het schema" in response.content.decode()
+    response = admin_client.post(url, {"year": "2027", "days": ticked}, follow=True)
+    assert "De gekozen dagen van 2027 stonden al in het schema" in response.content.decode()
     assert schedule.entries.count() == count
+    again = admin_client.get(url, {"year": "2027"}).content.decode()
+    assert (
+        'Koningsdag, dinsdag 27 april 2027 <span class="text-body-secondary">(staat al in het schema)'
+        in again
+    )
+
+
+def test_it_lets_read_only_accounts_see_the_list_but_not_add(readonly_client, org):
+    schedule = services.holiday_schedule_save(organisation=org, name="Feestdagen", entries=[], by=None)
+    url = reverse("schedules:holiday_public", args=[schedule.pk])
+    assert readonly_client.get(url, {"year": "2027"}).status_code == 200
+    assert readonly_client.post(url, {"year": "2027", "days": ["2027-04-27"]}).status_code == 403
+    assert schedule.entries.count() == 0
 
 
 def test_it_moves_kings_day_to_the_26th_when_the_27th_is_a_sunday():
