@@ -74,6 +74,11 @@ def tenant_routes() -> list[Route]:
     ]
 
 
+def portal_routes() -> list[Route]:
+    """Every URL of the portal's own views: tenant and personal ones (not allauth's, not the admin)."""
+    return [r for r in _walk(get_resolver().url_patterns) if not r.route.startswith(("admin/", "account/"))]
+
+
 def id_routes() -> list[Route]:
     return [r for r in tenant_routes() if r.takes_id]
 
