@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db import models
+from django.db.models import ForeignObjectRel
 
 
 def usages(objects: Iterable[models.Model]) -> dict[int, list[str]]:
@@ -19,10 +20,17 @@ def usages(objects: Iterable[models.Model]) -> dict[int, list[str]]:
     if not objects:
         return found
     model = type(objects[0])
-    for relation in model._meta.related_objects:
-        if relation.on_delete is not models.PROTECT:
-            continue
+    # include_hidden: destinations refer with related_name="+" (several per model).
+    relations = [
+        f
+        for f in model._meta.get_fields(include_hidden=True)
+        if isinstance(f, ForeignObjectRel)
+        and (f.one_to_many or f.one_to_one)
+        and f.on_delete is models.PROTECT
+    ]
+    for relation in relations:
         related = relation.related_model
+        assert related is not None and not isinstance(related, str)
         field = relation.field.name
         manager = related._default_manager
         queryset = manager.with_scopes_disabled() if hasattr(manager, "with_scopes_disabled") else manager

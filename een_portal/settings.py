@@ -198,6 +198,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
+# Uploads that only members may see (greetings): never under static or media (core/uploads.py).
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", VAR_DIR / "private"))
 
 # Redis, when configured, carries the cache (shared rate limits) and the Celery broker.
 REDIS_URL = os.environ.get("REDIS_URL", "")

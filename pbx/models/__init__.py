@@ -1,5 +1,31 @@
 """The Telefooncentrale's models, one module per subject."""
 
+from .destination import (
+    DestinationKindChoice,
+    destination_constraint,
+    destination_fields,
+    get_destination,
+    set_destination,
+)
+from .directory import DirectoryEntry, EntryKind
+from .greeting import Greeting
 from .night_mode import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeFollow, NightModeSetting
+from .users import AfterGreeting, PbxUser
 
-__all__ = ["COMPANY_VOICEMAIL", "DestinationType", "NightMode", "NightModeFollow", "NightModeSetting"]
+__all__ = [
+    "COMPANY_VOICEMAIL",
+    "AfterGreeting",
+    "DestinationKindChoice",
+    "DestinationType",
+    "DirectoryEntry",
+    "EntryKind",
+    "Greeting",
+    "NightMode",
+    "NightModeFollow",
+    "NightModeSetting",
+    "PbxUser",
+    "destination_constraint",
+    "destination_fields",
+    "get_destination",
+    "set_destination",
+]

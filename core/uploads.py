@@ -1,0 +1,44 @@
+"""Private uploads (greetings now; any later upload the same way): stored outside static and
+media, under PRIVATE_MEDIA_ROOT (VAR_DIR/private by default), content-addressed, and served
+only through a view that has checked the visitor may see the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import FileSystemStorage
+from django.http import FileResponse
+
+
+def private_storage() -> FileSystemStorage:
+    return FileSystemStorage(location=str(settings.PRIVATE_MEDIA_ROOT), base_url=None)
+
+
+def store(folder: str, name: str, data: bytes) -> str:
+    """Stores data under folder/name unless it is there already (content-addressed); returns the path."""
+    storage = private_storage()
+    path = f"{folder}/{name}"
+    if not storage.exists(path):
+        saved = storage.save(path, ContentFile(data))
+        if saved != path:  # another process stored the same content at the same moment
+            storage.delete(saved)
+    return path
+
+
+def read(path: str) -> bytes:
+    with private_storage().open(path, "rb") as handle:
+        return bytes(handle.read())
+
+
+def serve(path: str, *, filename: str, content_type: str) -> FileResponse:
+    """The stored file for a browser: inline (an <audio> element plays it), never sniffed, never cached."""
+    handle = private_storage().open(path, "rb")
+    response = FileResponse(
+        handle, content_type=content_type, as_attachment=False, filename=Path(filename).name
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
