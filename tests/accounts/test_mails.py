@@ -62,7 +62,7 @@ def test_it_mails_an_english_account_in_english_whatever_the_browser_says(admin)
     message = _ask_reset(admin.email, client)
     assert "Choose a new password" in message.subject
     assert "Choose your new password with this link" in message.body
-    assert "Kind regards,\nÉÉN beheerportaal" in message.body
+    assert message.body.startswith("Hello,") and "Kind regards,\nÉÉN beheerportaal" in message.body
     assert "wachtwoord" not in message.body.lower()
 
 
