@@ -28,6 +28,8 @@ from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .ids import parse_id
+
 M = TypeVar("M", bound=models.Model)
 
 STALE_MESSAGE = gettext_lazy(
@@ -139,11 +141,8 @@ class VersionedFormMixin:
         raw = (self.cleaned_data.get("version") or "").strip()
         if not raw:
             return None
-        try:
-            number = int(raw)
-        except ValueError:
-            return 0
-        return number if 0 < number <= MAX_VERSION else 0
+        number = parse_id(raw)  # ASCII digits only: "١٢" is no version either
+        return number if number is not None and number <= MAX_VERSION else 0
 
     @property
     def expected_version(self) -> int | None:

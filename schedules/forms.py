@@ -82,16 +82,14 @@ def edited_rows(
     if ADD_ROW not in data and REMOVE_ROW not in data:
         return None
     names = list(formset_class.form.base_fields)
-    try:
-        total = int(data.get(f"{prefix}-TOTAL_FORMS", ""))
-    except ValueError:
-        total = 0
-    total = max(0, min(total, formset_class.absolute_max))
+    typed_total = data.get(f"{prefix}-TOTAL_FORMS", "")
+    total = int(typed_total) if validators.is_digits(typed_total, max_length=4) else 0
+    total = min(total, formset_class.absolute_max)
     rows = [{name: data.get(f"{prefix}-{i}-{name}", "") for name in names} for i in range(total)]
     added = None
     if REMOVE_ROW in data:
         index = data.get(REMOVE_ROW, "")
-        if index.isdigit() and int(index) < len(rows):
+        if validators.is_digits(index, max_length=4) and int(index) < len(rows):
             rows.pop(int(index))
     elif len(rows) < formset_class.max_num:
         rows.append(dict.fromkeys(names, ""))

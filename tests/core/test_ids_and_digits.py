@@ -85,3 +85,20 @@ def test_it_refuses_a_year_in_other_digits(admin_client, org):
     response = admin_client.post(reverse("schedules:holiday_public", args=[schedule.pk]), {"year": "٢٠٢٧"})
     assert DIGITS_ERROR in response.content.decode()
     assert not schedule.entries.exists()
+
+
+@pytest.mark.parametrize("index", ["²", "١", "9" * 30, "-1"])
+def test_it_keeps_the_rows_when_asked_to_remove_a_row_that_is_no_number(admin_client, org, index):
+    from schedules.forms import REMOVE_ROW
+
+    data = {
+        "name": "Openingstijden",
+        "ranges-TOTAL_FORMS": "2",
+        "ranges-INITIAL_FORMS": "0",
+        REMOVE_ROW: index,
+    }
+    data |= {"ranges-0-weekday": "0", "ranges-0-start": "08:00", "ranges-0-end": "17:00"}
+    data |= {"ranges-1-weekday": "1", "ranges-1-start": "08:00", "ranges-1-end": "17:00"}
+    response = admin_client.post(reverse("schedules:time_create"), data)
+    assert response.status_code == 200
+    assert response.content.decode().count('name="ranges-1-weekday"') == 1
