@@ -54,7 +54,9 @@ def _submit_allauth_form(page) -> None:
             page.locator("main form.allauth-form").evaluate("form => form.requestSubmit()")
 
 
-def test_it_resets_a_forgotten_password_through_the_mailed_link(page, live_server, admin):
+def test_it_resets_a_forgotten_password_through_the_mailed_link(page, live_server, admin, settings):
+    # Mails link to the portal's configured address (PORTAL_URL): here, the live server.
+    settings.PORTAL_URL = live_server.url
     page.goto(f"{live_server.url}/account/login/")
     page.get_by_role("link", name="Wachtwoord vergeten?").click()
     expect(page).to_have_url(re.compile(r"/account/password/reset/$"))
