@@ -8,3 +8,23 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// Destination pickers: the number input only matters for "external number".
+function syncDestination(picker) {
+  const choice = picker.querySelector("[data-destination-choice]");
+  const wrap = picker.querySelector("[data-destination-number-wrap]");
+  if (choice && wrap) {
+    wrap.hidden = choice.value !== "external";
+  }
+}
+document.addEventListener("change", (event) => {
+  const picker = event.target instanceof Element ? event.target.closest("[data-destination]") : null;
+  if (picker) {
+    syncDestination(picker);
+  }
+});
+function syncAllDestinations(root) {
+  root.querySelectorAll("[data-destination]").forEach(syncDestination);
+}
+document.addEventListener("DOMContentLoaded", () => syncAllDestinations(document));
+document.addEventListener("htmx:afterSettle", (event) => syncAllDestinations(event.target));
