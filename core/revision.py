@@ -8,6 +8,7 @@ the Telefooncentrale to announce a change.
 from __future__ import annotations
 
 import logging
+import time
 
 from celery import current_app
 from django.db import transaction
@@ -21,6 +22,8 @@ from .models import ChangeRecord, PbxSync
 
 log = logging.getLogger(__name__)
 PUSH_TASK = "pbx.tasks.push_config"
+BROKER_RETRY_SECONDS = 5.0
+_broker_down_until = 0.0
 
 
 def config_changed(*, organisation: Organisation) -> None:
@@ -46,11 +49,17 @@ def config_changed(*, organisation: Organisation) -> None:
 
 def queue_push(organisation_id: int, *, force: bool = False) -> None:
     """Queues the push now (never delayed in the broker). force: push even when in sync (staff)."""
-    # A broker that is down must neither break nor hold up the user's save (no publish retries):
-    # the periodic reconcile pushes every organisation that is behind once the broker is back.
+    # A broker that is down must neither break nor hold up the user's save: no publish retries, and
+    # for a few seconds after a failure no new attempt (each costs the connect timeout). The
+    # periodic reconcile pushes every organisation that is behind once the broker is back.
+    global _broker_down_until
+    if time.monotonic() < _broker_down_until:
+        log.warning("Broker unreachable: PBX push for organisation %s left to reconcile", organisation_id)
+        return
     try:
         current_app.tasks[PUSH_TASK].apply_async(
             args=[organisation_id], kwargs={"force": True} if force else {}, retry=False
         )
     except Exception as exc:
+        _broker_down_until = time.monotonic() + BROKER_RETRY_SECONDS
         log.warning("Could not queue PBX push for organisation %s: %r", organisation_id, exc)

@@ -241,15 +241,21 @@ if not REDIS_URL:
 else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "visibility_timeout": 3600,
-        "socket_connect_timeout": 2,
+        "socket_connect_timeout": 1,
         "socket_keepalive": True,
         "health_check_interval": 10,
+        # Reconnecting to publish (a save queueing its push): retry at once, within the connection timeout.
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
     }
 # The worker (and beat) outlive a broker restart: keep reconnecting, for as long as it takes, also at start.
 # No task ever waits in the broker with a countdown or eta (pbx/sync/tasks.py): retries are in the database.
 CELERY_BROKER_CONNECTION_RETRY = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A save queues its push on commit: with the broker down that must cost about a second, not four.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1.0
 # A push cut off by a lost connection is pushed again (acks_late, idempotent): the Celery 6 default.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_IGNORE_RESULT = True

@@ -109,6 +109,8 @@ def _push(organisation: Organisation, *, force: bool, scheduled: bool) -> str:
     rows.update(
         last_attempt_at=now,
         last_error="",
+        last_error_code="",
+        last_error_params={},
         attempts=0,
         next_attempt_at=None,
         failed_revision=None,
