@@ -14,14 +14,13 @@ from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.tenancy import SESSION_ORGANISATION, PortalRequest, organisation_required, personal
 from core.versioning import StaleEdit
 
 from . import services
 from .forms import AcceptInvitationForm, InviteForm, OrganisationSettingsForm, ProfileForm, RoleForm
-from .middleware import SESSION_ORGANISATION
 from .models import Membership, PhoneNumber, Role, User
 from .numbers import number_usage
-from .tenancy import PortalRequest, organisation_required, personal
 
 TAB_ORDER = [("pbx", "pbx:index"), ("telephony", "telephony:index"), ("mobile", "mobile:index")]
 

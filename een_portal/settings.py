@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "accounts.middleware.TenantMiddleware",
+    "core.tenancy.TenantMiddleware",
     "core.middleware.NoStoreMiddleware",
 ]
 

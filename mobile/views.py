@@ -18,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.tenancy import PortalRequest, product_required
 from core.ids import parse_ids
+from core.tenancy import PortalRequest, product_required
 from core.versioning import StaleEdit
 
 from . import services

@@ -14,7 +14,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.tenancy import PortalRequest, product_required
+from core.tenancy import PortalRequest, product_required
 from core.versioning import StaleEdit
 
 from . import engine, ical, presentation, services

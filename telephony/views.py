@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.tenancy import PortalRequest, product_required
+from core.tenancy import PortalRequest, product_required
 from core.versioning import StaleEdit
 
 from . import services

@@ -11,8 +11,8 @@ from django.test import Client
 from django.test.client import MULTIPART_CONTENT
 from django.utils.datastructures import MultiValueDict
 
-from accounts.middleware import current_membership
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
+from core.tenancy import current_membership
 from mobile.models import Subscription, SubscriptionKind
 from schedules.models import HolidaySchedule, TimeSchedule
 

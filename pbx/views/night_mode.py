@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import format_phone_number
-from accounts.tenancy import PortalRequest, product_required
+from core.tenancy import PortalRequest, product_required
 from core.versioning import StaleEdit
 from pbx.forms.night_mode import NightModeForm
 from pbx.models import DestinationType, NightMode, NightModeSetting

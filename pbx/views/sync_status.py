@@ -9,10 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.tenancy import PortalRequest, organisation_required
 from accounts.views import safe_next
 from core.models import PbxSync
 from core.revision import queue_push
+from core.tenancy import PortalRequest, organisation_required
 
 
 @require_GET

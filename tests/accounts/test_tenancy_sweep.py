@@ -14,7 +14,7 @@ from django.urls import include, path
 from django_scopes import scopes_disabled
 from url_sweep import URL_OBJECTS, Route, id_routes, leaks, tenant_routes
 
-from accounts.tenancy import personal
+from core.tenancy import personal
 
 from factories import TENANT_OBJECT_FACTORIES
 
