@@ -17,9 +17,13 @@ from core.validators import validate_ascii_digits
 from core.versioning import VersionedFormMixin
 
 from .models import (
+    DATA_LIMIT_MAX_MESSAGE,
+    DATA_LIMIT_MIN_MESSAGE,
     MAX_DATA_LIMIT_GB,
     MAX_SPENDING_LIMIT,
     OWN_TEXT_MAX_LENGTH,
+    SPENDING_LIMIT_MAX_MESSAGE,
+    SPENDING_LIMIT_MIN_MESSAGE,
     MobileDefaults,
     Subscription,
     SubscriptionKind,
@@ -64,10 +68,10 @@ def _spending_limit_field() -> FlexibleDecimalField:
         help_text=_("Costs outside the bundle per month. Leave empty for no limit."),
         error_messages={
             "invalid": _("Enter an amount in euros, for example 50 or 49,95."),
-            "min_value": _("Enter an amount of € 0 or more, or leave the field empty for no limit."),
-            "max_value": _("The spending limit can be at most € 10,000."),
-            "max_digits": _("The spending limit can be at most € 10,000."),
-            "max_whole_digits": _("The spending limit can be at most € 10,000."),
+            "min_value": SPENDING_LIMIT_MIN_MESSAGE,
+            "max_value": SPENDING_LIMIT_MAX_MESSAGE,
+            "max_digits": SPENDING_LIMIT_MAX_MESSAGE,
+            "max_whole_digits": SPENDING_LIMIT_MAX_MESSAGE,
             "max_decimal_places": _("Use at most 2 digits after the comma."),
         },
     )
@@ -85,10 +89,10 @@ def _data_limit_field() -> FlexibleDecimalField:
         help_text=_("Data per month. Leave empty for no limit."),
         error_messages={
             "invalid": _("Enter a number of GB, for example 10 or 2,5."),
-            "min_value": _("Enter at least 0,1 GB, or leave the field empty for no limit."),
-            "max_value": _("The data limit can be at most 1000 GB."),
-            "max_digits": _("The data limit can be at most 1000 GB."),
-            "max_whole_digits": _("The data limit can be at most 1000 GB."),
+            "min_value": DATA_LIMIT_MIN_MESSAGE,
+            "max_value": DATA_LIMIT_MAX_MESSAGE,
+            "max_digits": DATA_LIMIT_MAX_MESSAGE,
+            "max_whole_digits": DATA_LIMIT_MAX_MESSAGE,
             "max_decimal_places": _("Use at most 1 digit after the comma."),
         },
     )

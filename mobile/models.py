@@ -18,6 +18,12 @@ from core.history import HistoricalBase
 
 MAX_SPENDING_LIMIT = Decimal("10000")
 MAX_DATA_LIMIT_GB = Decimal("1000")
+# The limits' rules, said once: the model validates with them (services, CSV import, API) and the
+# forms show the same sentences (mobile/forms.py).
+SPENDING_LIMIT_MIN_MESSAGE = _("Enter an amount of € 0 or more, or leave the field empty for no limit.")
+SPENDING_LIMIT_MAX_MESSAGE = _("The spending limit can be at most € 10,000.")
+DATA_LIMIT_MIN_MESSAGE = _("Enter at least 0,1 GB, or leave the field empty for no limit.")
+DATA_LIMIT_MAX_MESSAGE = _("The data limit can be at most 1000 GB.")
 OWN_TEXT_MAX_LENGTH = 500
 # The manual: "Het kan tot 30 dagen duren voor de Business Voicemail actief is."
 VOICEMAIL_MAX_DAYS = 30
@@ -51,7 +57,10 @@ class LimitsAndBlocking(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_SPENDING_LIMIT)],
+        validators=[
+            MinValueValidator(Decimal("0"), message=SPENDING_LIMIT_MIN_MESSAGE),
+            MaxValueValidator(MAX_SPENDING_LIMIT, message=SPENDING_LIMIT_MAX_MESSAGE),
+        ],
         help_text=_("Costs outside the bundle per month. Leave empty for no limit."),
     )
     data_limit_gb = models.DecimalField(
@@ -60,7 +69,10 @@ class LimitsAndBlocking(models.Model):
         decimal_places=1,
         null=True,
         blank=True,
-        validators=[MinValueValidator(Decimal("0.1")), MaxValueValidator(MAX_DATA_LIMIT_GB)],
+        validators=[
+            MinValueValidator(Decimal("0.1"), message=DATA_LIMIT_MIN_MESSAGE),
+            MaxValueValidator(MAX_DATA_LIMIT_GB, message=DATA_LIMIT_MAX_MESSAGE),
+        ],
         help_text=_("Data per month. Leave empty for no limit."),
     )
     alert_50 = models.BooleanField(_("alert at 50%"), default=False)
