@@ -100,6 +100,8 @@ def edited_rows(
 
 
 class HolidayEntryForm(forms.Form):
+    # The entry a row was loaded from: saving a page replaces exactly the entries shown on it.
+    id = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     name = forms.CharField(
         label=_("Name"),
         max_length=100,
@@ -182,6 +184,7 @@ def initial_ranges(ranges: list[engine.WeeklyRange]) -> list[dict[str, object]]:
 def initial_entries(entries: list[Any]) -> list[dict[str, object]]:
     return [
         {
+            "id": e.pk,
             "name": e.name,
             "start_date": e.start_date,
             "end_date": e.end_date if e.end_date != e.start_date else None,

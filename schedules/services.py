@@ -146,7 +146,10 @@ def holiday_schedule_save(
     by: User | None,
     schedule: HolidaySchedule | None = None,
     expected_version: int | None = None,
+    replacing: Collection[int] | None = None,
 ) -> HolidaySchedule:
+    """Saves the name and entries; ``replacing`` (the ids of one page of entries) limits which entries
+    ``entries`` replace, None replaces them all."""
     name = _check_name(HolidaySchedule, organisation, name, schedule.pk if schedule else None)
     if schedule is None:
         schedule = HolidaySchedule(organisation=organisation)
@@ -154,10 +157,12 @@ def holiday_schedule_save(
     schedule.name = name
     schedule.full_clean()
     schedule.save()
-    _check_size(len(entries))
+    existing = schedule.entries.all() if replacing is None else schedule.entries.filter(pk__in=replacing)
+    kept = 0 if replacing is None else schedule.entries.exclude(pk__in=replacing).count()
+    _check_size(kept + len(entries))
     objects = _validated_entries(entries, schedule)
     replace_children(
-        existing=schedule.entries.all(),
+        existing=existing,
         wanted=objects,
         key=lambda e: (e.name, e.start_date, e.end_date, e.start_time, e.end_time),
     )

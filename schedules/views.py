@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -28,7 +32,7 @@ from .forms import (
     initial_entries,
     initial_ranges,
 )
-from .models import HolidaySchedule, TimeSchedule
+from .models import HolidayEntry, HolidaySchedule, TimeSchedule
 
 
 def _time_schedules(request: PortalRequest) -> Any:
@@ -36,7 +40,12 @@ def _time_schedules(request: PortalRequest) -> Any:
 
 
 def _holiday_schedules(request: PortalRequest) -> Any:
-    return HolidaySchedule.objects.filter(organisation=request.organisation).prefetch_related("entries")
+    # No prefetch of the entries: a schedule may hold a thousand; pages query what they show.
+    return HolidaySchedule.objects.filter(organisation=request.organisation)
+
+
+# Entries per page of a holiday schedule's form.
+HOLIDAY_PAGE_SIZE = 50
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -48,7 +57,17 @@ def _error_text(exc: ValidationError) -> str:
 def schedule_list(request: PortalRequest) -> HttpResponse:
     organisation = request.organisation
     time_schedules = list(_time_schedules(request))
-    holiday_schedules = list(_holiday_schedules(request))
+    today = timezone.localdate()
+    coming = HolidayEntry.objects.filter(schedule=OuterRef("pk"), end_date__gte=today).order_by(
+        "start_date", "start_time", "pk"
+    )
+    holiday_schedules = list(
+        _holiday_schedules(request).annotate(
+            entry_count=Count("entries"),
+            next_name=Subquery(coming.values("name")[:1]),
+            next_start=Subquery(coming.values("start_date")[:1]),
+        )
+    )
     time_used = services.usages(time_schedules)
     holiday_used = services.usages(holiday_schedules)
     now = timezone.now()
@@ -66,9 +85,9 @@ def schedule_list(request: PortalRequest) -> HttpResponse:
         "holiday_rows": [
             {
                 "schedule": s,
-                "count": len(s.entries.all()),
+                "count": s.entry_count,
                 "used_by": holiday_used.get(s.pk, []),
-                "next": next((e for e in s.entries.all() if e.end_date >= timezone.localdate()), None),
+                "next": {"name": s.next_name, "start_date": s.next_start} if s.next_start else None,
             }
             for s in holiday_schedules
         ],
@@ -205,11 +224,25 @@ def _holiday_context(
     }
     if schedule is not None:
         now = timezone.now()
-        current = engine.holiday_at(schedule.engine_periods(), request.organisation.time_zone, now)
-        context["current"] = current
+        today = timezone.localdate()
+        # Only entries around today can hold the current moment (a day either side covers every zone).
+        around = schedule.entries.filter(
+            start_date__lte=today + timedelta(days=1), end_date__gte=today - timedelta(days=1)
+        )
+        periods = [e.as_engine() for e in around]
+        context["current"] = engine.holiday_at(periods, request.organisation.time_zone, now)
         context["used_by"] = services.usages([schedule]).get(schedule.pk, [])
-        context["upcoming"] = [e for e in schedule.entries.all() if e.end_date >= timezone.localdate()][:3]
+        context["upcoming"] = list(schedule.entries.filter(end_date__gte=today)[:3])
+        context["page"] = extra.get("page")
+        context["max_entries"] = services.MAX_ENTRIES
     return context
+
+
+def _entry_page(request: PortalRequest, schedule: HolidaySchedule | None) -> Any:
+    """The page of entries the form edits; a page number that is no page gives the nearest one."""
+    if schedule is None:
+        return None
+    return Paginator(schedule.entries.all(), HOLIDAY_PAGE_SIZE).get_page(request.GET.get("pagina"))
 
 
 def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | None) -> HttpResponse:
@@ -218,6 +251,8 @@ def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | N
         formset = HolidayEntryFormSet(request.POST, prefix="entries")
         if name_form.is_valid() and formset.is_valid():
             entries = [e for form in formset if (e := form.entry()) is not None]
+            # The rows of this page replace the entries they were loaded from; other pages stay as they are.
+            replacing = {form.cleaned_data["id"] for form in formset if form.cleaned_data.get("id")}
             try:
                 saved = services.holiday_schedule_save(
                     organisation=request.organisation,
@@ -226,6 +261,7 @@ def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | N
                     name=name_form.cleaned_data["name"],
                     entries=entries,
                     expected_version=name_form.expected_version,
+                    replacing=replacing if schedule is not None else None,
                 )
             except StaleEdit as exc:
                 stored_entries = exc.current.entries.all()  # type: ignore[attr-defined]
@@ -241,20 +277,23 @@ def _save_holiday_schedule(request: PortalRequest, schedule: HolidaySchedule | N
                     name_form.add_error(None, exc)
             else:
                 messages.success(request, _("Changes saved."))
-                return redirect("schedules:holiday_detail", pk=saved.pk)
+                page = request.GET.get("pagina")
+                url = reverse("schedules:holiday_detail", args=[saved.pk])
+                return redirect(f"{url}?{urlencode({'pagina': page})}" if page else url)
         status = 409 if name_form.stale else 400
+        page = _entry_page(request, schedule)
     else:
         name_form = NameForm(
             initial={"name": schedule.name} if schedule else None,
             version=schedule.version if schedule else None,
         )
-        existing = list(schedule.entries.all()) if schedule else []
-        formset = HolidayEntryFormSet(initial=initial_entries(existing), prefix="entries")
+        page = _entry_page(request, schedule)
+        formset = HolidayEntryFormSet(initial=initial_entries(list(page) if page else []), prefix="entries")
         status = 200
     return render(
         request,
         "schedules/holiday_form.html",
-        _holiday_context(request, schedule, name_form, formset),
+        _holiday_context(request, schedule, name_form, formset, page=page),
         status=status,
     )
 
@@ -327,7 +366,9 @@ def holiday_schedule_public_holidays(request: PortalRequest, pk: int) -> HttpRes
 
 
 def _rerender_holiday(request: PortalRequest, schedule: HolidaySchedule, **forms: Any) -> HttpResponse:
-    entries = list(schedule.entries.all())
+    page = _entry_page(request, schedule)
+    entries = list(page)
+    forms["page"] = page
     context = _holiday_context(
         request,
         schedule,
