@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+from django_scopes import scope
 
 from core.changes import recorded
 from core.document import ORGANISATION_FIELDS
@@ -54,12 +55,12 @@ def invitation_user(token: str) -> User | None:
 
 
 def _active_admins(organisation: Organisation) -> int:
-    return (
-        Membership.objects.with_scopes_disabled()
-        .select_for_update()
-        .filter(organisation=organisation, is_active=True, role=Role.ADMIN)
-        .count()
-    )
+    with scope(organisation=organisation):
+        return (
+            Membership.objects.select_for_update()
+            .filter(organisation=organisation, is_active=True, role=Role.ADMIN)
+            .count()
+        )
 
 
 def _send_invitation(*, request: HttpRequest | None, membership: Membership, new_account: bool) -> None:
@@ -113,9 +114,8 @@ def membership_invite(
         user.full_clean()
         user.save()
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=False)
-    membership = (
-        Membership.objects.with_scopes_disabled().filter(user=user, organisation=organisation).first()
-    )
+    with scope(organisation=organisation):
+        membership = Membership.objects.filter(user=user, organisation=organisation).first()
     if membership is not None and membership.is_active:
         raise ValidationError(_("%(email)s already has access to this organisation.") % {"email": email})
     if membership is None:
@@ -169,6 +169,7 @@ def membership_deactivate(*, membership: Membership, by: User) -> Membership:
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     user = membership.user
+    # Across organisations on purpose: is this account still a member anywhere?
     still_member = Membership.objects.with_scopes_disabled().filter(user=user, is_active=True).exists()
     if not still_member and not user.is_staff:
         # Inactive accounts are refused by the authentication backends on every request,

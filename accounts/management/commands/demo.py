@@ -47,6 +47,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        # The demo loader sets up several organisations at once, as staff would in the admin.
         with scopes_disabled():
             bakkerij = _organisation(
                 "Bakkerij De Vries",
