@@ -10,11 +10,14 @@ from __future__ import annotations
 import pytest
 from django.http import HttpRequest, HttpResponse
 from django.test import Client, override_settings
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django_scopes import scopes_disabled
 from url_sweep import URL_OBJECTS, Route, id_routes, leaks, tenant_routes
 
 from core.tenancy import personal
+from mobile.models import Subscription
+from pbx.models import NightMode
+from schedules.models import HolidaySchedule, TimeSchedule
 
 from factories import TENANT_OBJECT_FACTORIES
 
@@ -47,7 +50,6 @@ def test_it_answers_404_for_every_object_of_another_tenant(admin_client, org, ot
 def test_it_reports_a_view_that_forgets_the_organisation(admin_client, org, other_org, monkeypatch):
     """The sweep itself is tested: a lookup without the organisation filter and scope is caught."""
     from schedules import views
-    from schedules.models import HolidaySchedule
 
     def every_holiday_schedule(request):
         with scopes_disabled():
@@ -59,6 +61,36 @@ def test_it_reports_a_view_that_forgets_the_organisation(admin_client, org, othe
     assert leaks(admin_client, route, own=own, foreign=foreign) == []
     monkeypatch.setattr(views, "_holiday_schedules", every_holiday_schedule)
     assert leaks(admin_client, route, own=own, foreign=foreign)
+
+
+# Query parameters and form fields that name an object by id (the URL's ids are in URL_OBJECTS).
+FIELD_OBJECTS = [
+    ("mobile:business_voicemail", "GET", "row", Subscription),
+    ("mobile:business_voicemail", "POST", "rows", Subscription),
+    ("pbx:night_mode", "POST", "time_schedule", TimeSchedule),
+    ("pbx:night_mode", "POST", "holiday_schedule", HolidaySchedule),
+]
+
+
+@pytest.mark.parametrize(("url_name", "method", "name", "model"), FIELD_OBJECTS)
+def test_it_refuses_an_object_of_another_tenant_in_a_form_field(
+    admin_client, org, other_org, url_name, method, name, model
+):
+    factory = TENANT_OBJECT_FACTORIES[model]
+    own, foreign = factory(organisation=org), factory(organisation=other_org)
+    url = reverse(url_name)
+
+    def send(obj):
+        if method == "GET":
+            return admin_client.get(url, {name: obj.pk}, headers={"HX-Request": "true"})
+        return admin_client.post(
+            url, {"setting": "auto", "destination": "999", "action": "submit", name: [obj.pk]}
+        )
+
+    assert send(foreign).status_code in (400, 404)
+    assert send(own).status_code != 404  # the field does name this model: the probe proves something
+    assert not NightMode.objects.filter(organisation=org, time_schedule__organisation=other_org).exists()
+    assert not NightMode.objects.filter(organisation=org, holiday_schedule__organisation=other_org).exists()
 
 
 def test_it_refuses_every_write_of_a_read_only_member(readonly_client, org):
