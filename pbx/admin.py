@@ -8,7 +8,7 @@ from core.admin_mixins import PbxDocumentAdminMixin
 from core.models import PbxSync
 from core.revision import queue_push
 
-from .models import NightMode
+from .models import DirectoryEntry, Greeting, NightMode, PbxUser
 
 
 @admin.register(PbxSync)
@@ -50,3 +50,47 @@ class NightModeAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
     list_display = ["organisation", "setting", "time_schedule", "holiday_schedule", "destination_value"]
     list_select_related = ["organisation", "time_schedule", "holiday_schedule"]
     list_filter = ["setting"]
+
+
+@admin.register(DirectoryEntry)
+class DirectoryEntryAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
+    list_display = ["name", "organisation", "kind", "extension", "phone_number"]
+    list_select_related = ["organisation", "phone_number"]
+    list_filter = ["kind"]
+    search_fields = ["name", "extension", "phone_number__number", "organisation__name"]
+    raw_id_fields = ["phone_number"]
+    # The kind is what owns the entry (a user, hunt group or IVR menu): it does not change.
+    readonly_fields = ["organisation", "kind"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # An entry comes with its user, hunt group or IVR menu.
+
+
+@admin.register(PbxUser)
+class PbxUserAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
+    list_display = ["full_name", "organisation", "entry", "voicemail_enabled", "night_mode"]
+    list_select_related = ["organisation", "entry__phone_number"]
+    list_filter = ["voicemail_enabled", "night_mode"]
+    search_fields = ["first_name", "last_name", "entry__extension", "app_username", "organisation__name"]
+    # Ids rather than drop-downs of every organisation's entries and greetings.
+    raw_id_fields = ["entry", "greeting", *(f"{prefix}_entry" for prefix in PbxUser.DESTINATIONS)]
+    readonly_fields = ["organisation", "app_password_set_at"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # Users are created in the portal, with their directory entry.
+
+
+@admin.register(Greeting)
+class GreetingAdmin(PbxDocumentAdminMixin, admin.ModelAdmin):
+    """Greetings are their content (content-addressed by sha256): staff can look, never change one in
+    place; a user's or menu's change points at another greeting."""
+
+    list_display = ["name", "organisation", "sha256", "size", "duration_ms", "uploaded_at"]
+    list_select_related = ["organisation"]
+    search_fields = ["name", "sha256", "organisation__name"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Greeting | None = None) -> bool:
+        return False

@@ -10,11 +10,14 @@ class PbxConfig(AppConfig):
         from core.document import register_section
 
         from .document.night_mode import render_night_mode
-        from .models import NightMode
+        from .document.users import render_users
+        from .models import DirectoryEntry, Greeting, NightMode, PbxUser
         from .sync import tasks  # noqa: F401  (registers push_config and reconcile in every process)
 
-        register_section("night_mode", render_night_mode, order=20, models=(NightMode,))
-        # Users, hunt groups and IVR menus are part of schema version 1 and empty until those
-        # objects exist (docs/pbx-config.md).
-        for order, name in ((40, "users"), (50, "hunt_groups"), (60, "ivr_menus")):
+        # The night mode's destination may name a directory entry (its extension) since schema 2.
+        register_section("night_mode", render_night_mode, order=20, models=(NightMode, DirectoryEntry))
+        register_section("users", render_users, order=40, models=(PbxUser, DirectoryEntry, Greeting))
+        # Hunt groups and IVR menus are lists of keyed objects, empty until those objects exist
+        # (docs/pbx-config.md).
+        for order, name in ((50, "hunt_groups"), (60, "ivr_menus")):
             register_section(name, lambda organisation: [], order=order)

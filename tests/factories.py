@@ -14,6 +14,7 @@ from django.utils.datastructures import MultiValueDict
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
 from core.tenancy import current_membership
 from mobile.models import Subscription, SubscriptionKind
+from pbx.models import DirectoryEntry, EntryKind, PbxUser
 from schedules.models import HolidaySchedule, TimeSchedule
 
 PASSWORD = "demo-portaal"
@@ -119,6 +120,36 @@ TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
     TimeSchedule: TimeScheduleFactory,
     HolidaySchedule: HolidayScheduleFactory,
 }
+
+
+class DirectoryEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = DirectoryEntry
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    kind = EntryKind.USER
+    name = factory.Sequence(lambda n: f"Gebruiker {n}")
+    # 2000-9999: four digits, never 999, an emergency number or a leading 0.
+    extension = factory.Sequence(lambda n: str(2000 + n % 8000))
+
+
+class PbxUserFactory(factory.django.DjangoModelFactory):
+    """A PBX user with its directory entry (extension, no external number unless given)."""
+
+    class Meta:
+        model = PbxUser
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    first_name = "Jan"
+    last_name = factory.Sequence(lambda n: f"Jansen {n}")
+    entry = factory.SubFactory(
+        DirectoryEntryFactory,
+        organisation=factory.SelfAttribute("..organisation"),
+        name=factory.LazyAttribute(
+            lambda entry: f"{entry.factory_parent.first_name} {entry.factory_parent.last_name}"
+        ),
+    )
+    app_username = factory.Sequence(lambda n: f"gebruiker{n}")
 
 
 class PortalClient(Client):

@@ -8,6 +8,8 @@ from accounts.models import Organisation
 from core.document import schedule_key
 from pbx.models import NightMode, NightModeSetting
 
+from .destination import render_destination
+
 
 def render_night_mode(organisation: Organisation) -> dict[str, Any]:
     night = NightMode.objects.filter(organisation=organisation).first()
@@ -17,7 +19,7 @@ def render_night_mode(organisation: Organisation) -> dict[str, Any]:
             "time_schedule": None,
             "holiday_schedule": None,
             "override": None,
-            "destination": {"type": "extension", "value": "999"},
+            "destination": {"type": "voicemail"},
         }
     override = None
     if night.setting == NightModeSetting.AUTO and night.override_active is not None:
@@ -30,5 +32,5 @@ def render_night_mode(organisation: Organisation) -> dict[str, Any]:
             schedule_key("holiday", night.holiday_schedule_id) if night.holiday_schedule_id else None
         ),
         "override": override,
-        "destination": {"type": night.destination_type, "value": night.destination_value},
+        "destination": render_destination(night),
     }

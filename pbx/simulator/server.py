@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import hmac
 import json
 import logging
@@ -17,12 +18,25 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pbx.domain.audio import AudioError, AudioProblem, inspect_wav
+
 from .storage import ConfigStore
-from .validation import validate_push
+from .validation import SHA256, validate_push
 
 log = logging.getLogger("pbx.simulator")
 
 CONFIG_PATH = re.compile(r"/v1/organisations/([1-9][0-9]{0,17})/config")
+AUDIO_LIST_PATH = re.compile(r"/v1/organisations/([1-9][0-9]{0,17})/audio")
+AUDIO_PATH = re.compile(r"/v1/organisations/([1-9][0-9]{0,17})/audio/([^/]+)")
+AUDIO_REASONS = {
+    AudioProblem.EMPTY: "the file is empty",
+    AudioProblem.TOO_LARGE: "larger than 5 MB",
+    AudioProblem.NOT_WAV: "not a WAV file (no RIFF/WAVE header)",
+    AudioProblem.NOT_PCM: "a WAV file without PCM samples",
+    AudioProblem.UNREADABLE: "a WAV header that does not add up",
+    AudioProblem.NO_SOUND: "a WAV file without samples",
+    AudioProblem.TOO_LONG: "longer than 3 minutes",
+}
 MAX_BODY_BYTES = 5 * 1024 * 1024
 FAIL_STATUSES = (500, 503)
 COUNTERS = ("puts_received", "puts_applied", "puts_ignored", "puts_rejected", "puts_failed", "gets")
@@ -38,8 +52,8 @@ class Faults:
 
 
 class FaultSwitch:
-    """Faults injected into config requests (GET and PUT of /v1/organisations/...), never into health, stats
-    or the switch itself, so that tests can always observe and heal a broken simulator."""
+    """Faults injected into organisation requests (config and audio, /v1/organisations/...), never into health,
+    stats or the switch itself, so that tests can always observe and heal a broken simulator."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -219,6 +233,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             return 401, {"error": "missing or wrong bearer token"}
         if match := CONFIG_PATH.fullmatch(path):
             return self._only(method, "GET", "PUT") or self._config(method, int(match[1]), body)
+        if match := AUDIO_LIST_PATH.fullmatch(path):
+            return self._only(method, "GET") or self._audio_list(int(match[1]))
+        if match := AUDIO_PATH.fullmatch(path):
+            return self._only(method, "GET", "PUT") or self._audio(method, int(match[1]), match[2], body)
         if path == "/v1/stats":
             return self._only(method, "GET", "DELETE") or self._stats(method)
         if path == "/_faults":
@@ -284,7 +302,10 @@ class RequestHandler(BaseHTTPRequestHandler):
             }
 
         body, errors = self._json(raw)
-        errors = errors or validate_push(body, organisation_id)
+        store = self.server.store
+        errors = errors or validate_push(
+            body, organisation_id, has_audio=lambda sha256: store.has_audio(organisation_id, sha256)
+        )
         if errors:
             stats.count(organisation_id, "puts_rejected")
             self._note = f"rejected ({len(errors)} errors: {errors[0]})"
@@ -297,6 +318,47 @@ class RequestHandler(BaseHTTPRequestHandler):
         stats.count(organisation_id, "puts_ignored")
         self._note = f"ignored revision {body['revision']}, have {result.revision}"
         return 200, {"applied_revision": result.revision, "status": "ignored_older"}
+
+    def _fault(self) -> Response | None:
+        """Applies the injected delay; the injected failure to answer, if any."""
+        delay, fail_status = self.server.faults.take()
+        if delay:
+            self.server.stopping.wait(delay)
+        if fail_status is None:
+            return None
+        self._note = "injected fault"
+        return fail_status, {"error": f"injected fault: HTTP {fail_status}"}
+
+    def _audio_list(self, organisation_id: int) -> Response:
+        return self._fault() or (200, {"audio": self.server.store.list_audio(organisation_id)})
+
+    def _audio(self, method: str, organisation_id: int, sha256: str, raw: bytes | None) -> Response:
+        if not SHA256.fullmatch(sha256):
+            return 404, {
+                "error": "no such audio: the path names audio by its sha256, 64 lowercase hex digits"
+            }
+        if fault := self._fault():
+            return fault
+        store = self.server.store
+        if method == "GET":
+            data = store.get_audio(organisation_id, sha256)
+            if data is None:
+                return 404, {"error": f"no audio {sha256} for organisation {organisation_id}"}
+            return 200, data
+        if raw is None:
+            return 422, {"errors": ["body: send the WAV file with Content-Length (at most 5 MB)"]}
+        actual = hashlib.sha256(raw).hexdigest()
+        if actual != sha256:
+            return 422, {"errors": [f"body: its sha256 is {actual}, not the {sha256} of the path"]}
+        try:
+            inspect_wav(raw)
+        except AudioError as exc:
+            self._note = f"rejected audio ({exc.problem.value})"
+            return 422, {"errors": [f"body: {AUDIO_REASONS[exc.problem]}"]}
+        if store.put_audio(organisation_id, sha256, raw):
+            self._note = f"stored audio {sha256[:12]}"
+            return 201, {"sha256": sha256, "status": "stored"}
+        return 200, {"sha256": sha256, "status": "exists"}
 
     def _stats(self, method: str) -> Response:
         if method == "DELETE":
@@ -318,9 +380,16 @@ class RequestHandler(BaseHTTPRequestHandler):
         return 200, asdict(switch.snapshot())
 
     def _send(self, status: int, payload: Any) -> None:
-        data = json.dumps(payload, ensure_ascii=False).encode()
+        # bytes are an audio file (GET of /audio/<sha256>), anything else is JSON.
+        if isinstance(payload, bytes):
+            data, content_type = payload, "audio/wav"
+        else:
+            data, content_type = (
+                json.dumps(payload, ensure_ascii=False).encode(),
+                "application/json; charset=utf-8",
+            )
         self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(data)))
         if status == 401:
             self.send_header("WWW-Authenticate", 'Bearer realm="pbx-simulator"')

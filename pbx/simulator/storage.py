@@ -1,4 +1,5 @@
-"""SQLite storage of the applied configuration per organisation, so that state survives a restart."""
+"""SQLite storage of the applied configuration and the uploaded audio per organisation, so that state survives
+a restart."""
 
 from __future__ import annotations
 
@@ -16,6 +17,16 @@ CREATE TABLE IF NOT EXISTS applied_config (
     revision INTEGER NOT NULL,
     config TEXT NOT NULL,
     applied_at TEXT NOT NULL
+)
+"""
+# Audio (greetings) by content: the document refers to it by sha256 (docs/pbx-config.md, "Audio").
+AUDIO_SCHEMA = """
+CREATE TABLE IF NOT EXISTS audio (
+    organisation_id INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL,
+    stored_at TEXT NOT NULL,
+    PRIMARY KEY (organisation_id, sha256)
 )
 """
 
@@ -48,6 +59,7 @@ class ConfigStore:
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("PRAGMA synchronous=NORMAL")
             self._db.execute(SCHEMA)
+            self._db.execute(AUDIO_SCHEMA)
 
     def apply(self, organisation_id: int, revision: int, config: dict[str, Any]) -> ApplyResult:
         """Store config if revision is newer than the stored one; otherwise keep what is there."""
@@ -84,6 +96,39 @@ class ConfigStore:
         if row is None:
             return None
         return StoredConfig(revision=row[0], config=json.loads(row[1]), applied_at=row[2])
+
+    def put_audio(self, organisation_id: int, sha256: str, data: bytes) -> bool:
+        """Stores the audio under its sha256 (the caller checked it); False when it was there already."""
+        stored_at = datetime.now(UTC).isoformat(timespec="milliseconds")
+        with self._lock:
+            cursor = self._db.execute(
+                "INSERT INTO audio (organisation_id, sha256, data, stored_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (organisation_id, sha256) DO NOTHING",
+                (organisation_id, sha256, data, stored_at),
+            )
+        return cursor.rowcount == 1
+
+    def get_audio(self, organisation_id: int, sha256: str) -> bytes | None:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT data FROM audio WHERE organisation_id = ? AND sha256 = ?", (organisation_id, sha256)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def has_audio(self, organisation_id: int, sha256: str) -> bool:
+        with self._lock:
+            row = self._db.execute(
+                "SELECT 1 FROM audio WHERE organisation_id = ? AND sha256 = ?", (organisation_id, sha256)
+            ).fetchone()
+        return row is not None
+
+    def list_audio(self, organisation_id: int) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self._db.execute(
+                "SELECT sha256, length(data), stored_at FROM audio WHERE organisation_id = ? ORDER BY sha256",
+                (organisation_id,),
+            ).fetchall()
+        return [{"sha256": sha256, "size": size, "stored_at": stored_at} for sha256, size, stored_at in rows]
 
     def close(self) -> None:
         with self._lock:

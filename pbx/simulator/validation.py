@@ -1,7 +1,11 @@
-"""Validation of the PBX configuration document, schema_version 1 (format: docs/pbx-config.md).
+"""Validation of the PBX configuration document, schema_version 2 (format: docs/pbx-config.md).
 
 Pure functions returning a list of "<path>: <reason>" strings, empty when the document is valid. The portal
 shows the first reason to the user, so each reason names the offending field and stays short.
+
+First the structure of every field; then, across the document, what refers to what: every destination's key
+names a user, hunt group or IVR menu of the document, extensions and external numbers are unique across
+them, and every greeting's audio has been uploaded (when the caller says which audio it has).
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-SCHEMA_VERSION = 1
+from pbx.domain.numbering import ExtensionProblem, extension_problem
+
+SCHEMA_VERSION = 2
 MAX_REVISION = 2**63 - 1  # SQLite's INTEGER range.
 
 # check(value, path, errors) appends to errors; composing these keeps the schema below a readable table.
@@ -23,6 +29,8 @@ HHMM = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9]")
 DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 EXTENSION = re.compile(r"[0-9]{2,4}")
 E164 = re.compile(r"\+[1-9][0-9]{7,14}")
+SHA256 = re.compile(r"[0-9a-f]{64}")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 TIME_ZONE_SHAPE = re.compile(r"[A-Za-z_+\-]+(?:/[A-Za-z0-9_+\-]+)*")
 
 
@@ -193,11 +201,63 @@ def _holiday_order(value: dict[str, Any], path: str, errors: list[str]) -> None:
         _fail(errors, _at(path, "end"), "must not be before start")
 
 
-def _destination_value(value: dict[str, Any], path: str, errors: list[str]) -> None:
-    if value["type"] == "extension" and not EXTENSION.fullmatch(value["value"]):
-        _fail(errors, _at(path, "value"), "an extension is 2 to 4 digits")
-    elif value["type"] == "external" and not E164.fullmatch(value["value"]):
-        _fail(errors, _at(path, "value"), "an external number is E.164: + followed by 8 to 15 digits")
+ENTRY_TYPES = {"user": "users", "hunt_group": "hunt_groups", "ivr_menu": "ivr_menus"}
+DESTINATION_TYPES = ("voicemail", "external", *ENTRY_TYPES)
+EXTENSION_REASONS = {
+    ExtensionProblem.FORMAT: "an extension is 2 to 4 digits",
+    ExtensionProblem.VOICEMAIL: "999 is the company voicemail, not an extension",
+    ExtensionProblem.EMERGENCY: "an emergency number (112, 911) cannot be an extension",
+    ExtensionProblem.OUTSIDE_LINE: "an extension cannot start with 0 (the prefix for outside lines)",
+}
+
+
+def extension() -> Check:
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, str):
+            _fail(errors, path, "expected an extension of 2 to 4 digits")
+        elif (problem := extension_problem(value)) is not None:
+            _fail(errors, path, EXTENSION_REASONS[problem])
+
+    return check
+
+
+def e164() -> Check:
+    return matching(E164, "an E.164 number: + followed by 8 to 15 digits")
+
+
+def email() -> Check:
+    return matching(EMAIL, "an e-mail address")
+
+
+def destination() -> Check:
+    """Where a call goes: {"type": "voicemail"}, {"type": "external", "number": "+31..."} or
+    {"type": "user" | "hunt_group" | "ivr_menu", "key": "u12"}; whether the key exists is checked later."""
+
+    fields: dict[str, dict[str, Check]] = {
+        "voicemail": {},
+        "external": {"number": e164()},
+        **{kind: {"key": text()} for kind in ENTRY_TYPES},
+    }
+
+    def check(value: Any, path: str, errors: list[str]) -> None:
+        if not isinstance(value, dict):
+            _fail(errors, path, "expected a destination object")
+            return
+        kind = value.get("type")
+        if kind == "extension":
+            # Destinations refer to users, hunt groups and IVR menus by key, not by copied digits.
+            _fail(
+                errors,
+                path,
+                f"extension {value.get('extension')!r} is not a user, hunt group or IVR menu of this organisation",
+            )
+            return
+        if not isinstance(kind, str) or kind not in fields:
+            _fail(errors, _at(path, "type"), "must be one of: " + ", ".join(DESTINATION_TYPES))
+            return
+        obj({"type": one_of(kind), **fields[kind]})(value, path, errors)
+
+    return check
 
 
 def _night_mode_schedules(document: dict[str, Any], path: str, errors: list[str]) -> None:
@@ -215,7 +275,8 @@ def _night_mode_schedules(document: dict[str, Any], path: str, errors: list[str]
 
 
 def _keyed_objects() -> Check:
-    # users, hunt_groups and ivr_menus are specified later; until then only their identity is checked.
+    # hunt_groups and ivr_menus are specified later; until then only their identity is checked (and an
+    # "extension" or "external_number" they carry counts in the uniqueness checks).
     def check(value: Any, path: str, errors: list[str]) -> None:
         if not isinstance(value, dict):
             _fail(errors, path, "expected an object")
@@ -252,9 +313,58 @@ NIGHT_MODE = obj(
         "time_schedule": nullable(text()),
         "holiday_schedule": nullable(text()),
         "override": nullable(obj({"active": boolean(), "until": nullable(iso_datetime())})),
-        "destination": obj(
-            {"type": one_of("extension", "external"), "value": text(32)}, rules=(_destination_value,)
+        "destination": destination(),
+    }
+)
+
+
+def _voicemail_email(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    if value["enabled"] and value["email"] is None:
+        _fail(errors, _at(path, "email"), "is required when voicemail is enabled")
+
+
+def _after_greeting_destination(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    if value["action"] == "forward" and value["destination"] is None:
+        _fail(errors, _at(path, "destination"), "is required when the action is forward")
+    elif value["action"] == "hang_up" and value["destination"] is not None:
+        _fail(errors, _at(path, "destination"), "must be null when the action is hang_up")
+
+
+USER = obj(
+    {
+        "key": text(),
+        "first_name": text(60),
+        "last_name": text(80),
+        "extension": extension(),
+        "external_number": nullable(e164()),
+        "app_login": nullable(obj({"username": text(120), "secret": text(128)})),
+        "voicemail": obj(
+            {
+                "enabled": boolean(),
+                "email": nullable(email()),
+                "copy_email": nullable(email()),
+                "direct": boolean(),
+                "on_busy": boolean(),
+                "on_no_answer": boolean(),
+            },
+            rules=(_voicemail_email,),
         ),
+        "greeting": nullable(obj({"audio": matching(SHA256, "a sha256 in lowercase hex")})),
+        "no_messages": boolean(),
+        "after_greeting": obj(
+            {"action": one_of("hang_up", "forward"), "destination": nullable(destination())},
+            rules=(_after_greeting_destination,),
+        ),
+        "forwarding": obj(
+            {
+                "always": nullable(destination()),
+                "busy": nullable(destination()),
+                "no_answer": nullable(destination()),
+                "no_answer_seconds": integer(5, 60),
+                "unreachable": nullable(destination()),
+            }
+        ),
+        "night_mode": one_of("follow", "on", "off"),
     }
 )
 
@@ -270,17 +380,94 @@ CONFIG = obj(
                 "holiday": list_of(HOLIDAY_SCHEDULE, unique_key=True),
             }
         ),
-        "users": _keyed_objects(),
+        "users": list_of(USER, unique_key=True),
         "hunt_groups": _keyed_objects(),
         "ivr_menus": _keyed_objects(),
     },
-    optional=frozenset({"users", "hunt_groups", "ivr_menus"}),
+    optional=frozenset({"hunt_groups", "ivr_menus"}),
     rules=(_night_mode_schedules,),
 )
 
 
-def validate_config(config: Any) -> list[str]:
-    """Errors in a configuration document, paths relative to the document ("barring.mobile: ...")."""
+AudioCheck = Callable[[str], bool]
+
+
+def _destinations(config: dict[str, Any]) -> list[tuple[str, Any]]:
+    """(path, destination) of every destination in the document the schema specifies."""
+    found: list[tuple[str, Any]] = []
+    night_mode = config.get("night_mode")
+    if isinstance(night_mode, dict):
+        found.append(("night_mode.destination", night_mode.get("destination")))
+    users = config.get("users")
+    for index, user in enumerate(users if isinstance(users, list) else []):
+        if not isinstance(user, dict):
+            continue
+        path = _at("users", index)
+        after = user.get("after_greeting")
+        if isinstance(after, dict):
+            found.append((f"{path}.after_greeting.destination", after.get("destination")))
+        forwarding = user.get("forwarding")
+        if isinstance(forwarding, dict):
+            for field in ("always", "busy", "no_answer", "unreachable"):
+                found.append((f"{path}.forwarding.{field}", forwarding.get(field)))
+    return found
+
+
+def _cross_references(config: dict[str, Any], errors: list[str], has_audio: AudioCheck | None) -> None:
+    """What refers to what, across users, hunt groups and IVR menus. Tolerates malformed parts (the structural
+    checks report those), so that every reference problem is reported next to them."""
+    keys: dict[str, set[str]] = {}
+    extensions: dict[str, str] = {}
+    numbers: dict[str, str] = {}
+    for section in ENTRY_TYPES.values():
+        items = config.get(section)
+        keys[section] = set()
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            if not isinstance(item, dict):
+                continue
+            path = _at(section, index)
+            if isinstance(item.get("key"), str):
+                keys[section].add(item["key"])
+            for field, seen in (("extension", extensions), ("external_number", numbers)):
+                value = item.get(field)
+                if not isinstance(value, str):
+                    continue
+                if value in seen:
+                    _fail(
+                        errors,
+                        _at(path, field),
+                        f"{value} is also the {field.replace('_', ' ')} of {seen[value]}",
+                    )
+                else:
+                    seen[value] = path
+    everywhere = set().union(*keys.values())
+    for path, target in _destinations(config):
+        if not isinstance(target, dict) or target.get("type") not in ENTRY_TYPES:
+            continue
+        key = target.get("key")
+        if not isinstance(key, str) or key in keys[ENTRY_TYPES[target["type"]]]:
+            continue
+        if key in everywhere:
+            reason = f"{key!r} is not a {target['type'].replace('_', ' ')}"
+        else:
+            reason = "no such user, hunt group or IVR menu"
+        _fail(errors, _at(path, "key"), reason)
+    if has_audio is None:
+        return
+    users = config.get("users")
+    for index, user in enumerate(users if isinstance(users, list) else []):
+        greeting = user.get("greeting") if isinstance(user, dict) else None
+        audio = greeting.get("audio") if isinstance(greeting, dict) else None
+        if isinstance(audio, str) and SHA256.fullmatch(audio) and not has_audio(audio):
+            _fail(errors, f"users[{index}].greeting.audio", f"audio {audio} has not been uploaded")
+
+
+def validate_config(config: Any, has_audio: AudioCheck | None = None) -> list[str]:
+    """Errors in a configuration document, paths relative to the document ("barring.mobile: ...").
+
+    has_audio(sha256) says whether the PBX has that audio file; without it, greetings are checked for their
+    form only (a document on its own, as the portal's tests and docs/pbx-config.md's example check it).
+    """
     errors: list[str] = []
     if isinstance(config, dict) and "schema_version" in config and config["schema_version"] != SCHEMA_VERSION:
         # Everything else would be judged against the wrong schema; one clear reason is more useful.
@@ -288,10 +475,12 @@ def validate_config(config: Any) -> list[str]:
             f"schema_version: unsupported version {config['schema_version']!r}, expected {SCHEMA_VERSION}"
         ]
     CONFIG(config, "", errors)
+    if isinstance(config, dict):
+        _cross_references(config, errors, has_audio)
     return errors
 
 
-def validate_push(body: Any, organisation_id: int) -> list[str]:
+def validate_push(body: Any, organisation_id: int, has_audio: AudioCheck | None = None) -> list[str]:
     """Errors in a PUT body {"revision": ..., "config": ...} for the organisation named in the URL."""
     if not isinstance(body, dict):
         return ["body: expected an object with revision and config"]
@@ -303,7 +492,7 @@ def validate_push(body: Any, organisation_id: int) -> list[str]:
     if "config" not in body:
         errors.append("config: is required")
         return errors
-    config_errors = validate_config(body["config"])
+    config_errors = validate_config(body["config"], has_audio)
     errors.extend(config_errors)
     if not config_errors and body["config"]["organisation"]["id"] != organisation_id:
         # A document pushed to the wrong organisation is a portal bug that would reconfigure another customer.

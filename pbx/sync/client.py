@@ -141,6 +141,29 @@ class PbxClient:
                 response, f"config answer without revision/config/applied_at: {exc!r}"
             ) from exc
 
+    def audio_present(self, org_id: int) -> set[str]:
+        """The sha256 of every audio file the PBX has for this organisation (GET .../audio)."""
+        response = self._request("GET", f"/v1/organisations/{int(org_id)}/audio")
+        body = self._json(response)
+        try:
+            return {str(item["sha256"]) for item in body["audio"]}
+        except (KeyError, TypeError) as exc:
+            raise self._unexpected(response, f"audio list without audio[].sha256: {exc!r}") from exc
+
+    def put_audio(self, org_id: int, sha256: str, data: bytes) -> bool:
+        """Uploads one audio file (a WAV) under its sha256; True when stored, False when the PBX had it.
+        Safe to repeat. A file the PBX refuses (not its hash, not a WAV) raises PbxRejected."""
+        response = self._request(
+            "PUT",
+            f"/v1/organisations/{int(org_id)}/audio/{sha256}",
+            content=data,
+            headers={"Content-Type": "audio/wav"},
+        )
+        body = self._json(response)
+        if body.get("status") not in ("stored", "exists"):
+            raise self._unexpected(response, "audio answer without status stored/exists")
+        return body["status"] == "stored"
+
     def health(self, timeout: float | None = None) -> bool:
         """True when the PBX answers its health check (GET /health, no token, never delayed by the PBX's
         load); never raises. A cheap probe: the worker asks it before pushing again after an outage."""

@@ -13,7 +13,7 @@ from django_scopes import scope
 from accounts.models import Organisation
 from core.document import sections
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def render(organisation: Organisation) -> dict[str, Any]:
@@ -30,3 +30,20 @@ def render(organisation: Organisation) -> dict[str, Any]:
         for section in sections():
             document[section.name] = section.render(organisation)
     return document
+
+
+def audio_references(document: Any) -> set[str]:
+    """The sha256 of every audio file the document refers to (`{"audio": "<sha256>"}` anywhere in it):
+    the push uploads those the PBX lacks before the document (docs/pbx-config.md, "Audio")."""
+    found: set[str] = set()
+    pending = [document]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, dict):
+            audio = value.get("audio")
+            if isinstance(audio, str):
+                found.add(audio)
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return found

@@ -21,7 +21,9 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from accounts.models import Organisation
+from core import uploads
 from core.models import PbxSync
+from pbx.models import Greeting
 
 from . import render as config
 from .client import PbxClient, PbxError, PbxUnavailable
@@ -84,6 +86,8 @@ def _push(organisation: Organisation, *, force: bool, scheduled: bool) -> str:
     document = config.render(organisation)
     try:
         with get_client() as client:
+            # The PBX refuses a document that refers to audio it does not have: greetings go first.
+            upload_audio(client, organisation, config.audio_references(document))
             result = client.push_config(organisation.pk, revision, document)
     except PbxError as exc:
         return _record_failure(sync, revision, exc)
@@ -117,6 +121,31 @@ def _push(organisation: Organisation, *, force: bool, scheduled: bool) -> str:
         waiting_for_pbx=False,
     )
     return "applied"
+
+
+def upload_audio(client: PbxClient, organisation: Organisation, needed: set[str]) -> int:
+    """Uploads the audio files among `needed` (sha256s) that the PBX lacks; returns how many.
+
+    One request learns what the PBX has; a document without greetings costs no request at all. A file
+    missing from the portal's own storage is logged and left out: the PBX then refuses the document
+    with that greeting as its reason, which the status line shows.
+    """
+    if not needed:
+        return 0
+    missing = needed - client.audio_present(organisation.pk)
+    greetings = Greeting.objects.filter(organisation=organisation, sha256__in=missing).order_by("sha256")
+    uploaded = 0
+    for greeting in greetings:
+        try:
+            data = uploads.read(greeting.path)
+        except OSError:
+            log.error(
+                "greeting %s of organisation %s is missing from storage", greeting.sha256, organisation.pk
+            )
+            continue
+        client.put_audio(organisation.pk, greeting.sha256, data)
+        uploaded += 1
+    return uploaded
 
 
 def _record_failure(sync: PbxSync, revision: int, exc: PbxError) -> str:

@@ -13,8 +13,66 @@ from pbx.simulator import RunningSimulator
 
 PBX_TOKEN = "test-pbx-token"
 
+# Two PBX users: Jan (201, an external number, app login, voicemail, forwards) and Piet (202, bare).
+USERS: list[dict[str, Any]] = [
+    {
+        "key": "u1",
+        "first_name": "Jan",
+        "last_name": "de Vries",
+        "extension": "201",
+        "external_number": "+31201234567",
+        "app_login": {"username": "jan.devries", "secret": "9f2c0a7e5b1d4c3a8e6f0b2d4a6c8e0f"},
+        "voicemail": {
+            "enabled": True,
+            "email": "jan@bakkerij.example",
+            "copy_email": None,
+            "direct": False,
+            "on_busy": True,
+            "on_no_answer": True,
+        },
+        "greeting": None,
+        "no_messages": False,
+        "after_greeting": {"action": "hang_up", "destination": None},
+        "forwarding": {
+            "always": None,
+            "busy": {"type": "voicemail"},
+            "no_answer": {"type": "user", "key": "u2"},
+            "no_answer_seconds": 20,
+            "unreachable": {"type": "external", "number": "+31612345678"},
+        },
+        "night_mode": "follow",
+    },
+    {
+        "key": "u2",
+        "first_name": "Piet",
+        "last_name": "Bakker",
+        "extension": "202",
+        "external_number": None,
+        "app_login": None,
+        "voicemail": {
+            "enabled": False,
+            "email": None,
+            "copy_email": None,
+            "direct": False,
+            "on_busy": True,
+            "on_no_answer": True,
+        },
+        "greeting": None,
+        "no_messages": False,
+        "after_greeting": {"action": "hang_up", "destination": None},
+        "forwarding": {
+            "always": None,
+            "busy": None,
+            "no_answer": None,
+            "no_answer_seconds": 20,
+            "unreachable": None,
+        },
+        "night_mode": "off",
+    },
+]
+
 VALID_CONFIG: dict[str, Any] = {
-    "schema_version": 1,
+    "schema_version": 2,
     "organisation": {"id": 7, "name": "Bakkerij De Korenschoof", "time_zone": "Europe/Amsterdam"},
     "barring": {
         "international": False,
@@ -28,7 +86,7 @@ VALID_CONFIG: dict[str, Any] = {
         "time_schedule": "kantoortijden",
         "holiday_schedule": "feestdagen",
         "override": None,
-        "destination": {"type": "extension", "value": "201"},
+        "destination": {"type": "user", "key": "u1"},
     },
     "schedules": {
         "time": [
@@ -47,6 +105,7 @@ VALID_CONFIG: dict[str, Any] = {
             }
         ],
     },
+    "users": USERS,
 }
 
 
@@ -72,7 +131,8 @@ def pbx_simulator(pbx_db: Path, pbx_token: str) -> Iterator[RunningSimulator]:
 
 @pytest.fixture
 def make_config() -> Callable[..., dict[str, Any]]:
-    """A fresh valid document (auto night mode, two time schedules, one holiday schedule) to mutate."""
+    """A fresh valid document (auto night mode to user u1, two time schedules, one holiday schedule, two
+    users) to mutate."""
 
     def make(org_id: int = 7, name: str | None = None) -> dict[str, Any]:
         config = copy.deepcopy(VALID_CONFIG)

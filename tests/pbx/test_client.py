@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
@@ -11,6 +12,7 @@ import httpx
 import pytest
 from django.utils import translation
 
+from pbx.domain.audio import tone_wav
 from pbx.simulator import RunningSimulator
 from pbx.sync.client import (
     AppliedConfig,
@@ -288,7 +290,7 @@ def test_it_maps_the_simulators_failures(
     client: PbxClient, pbx_simulator: RunningSimulator, pbx_token: str, make_config: MakeConfig
 ) -> None:
     config = make_config()
-    config["night_mode"]["destination"] = {"type": "extension", "value": "1"}
+    config["users"][0]["extension"] = "1"
     with pytest.raises(PbxRejected) as rejected:
         client.push_config(7, 1, config)
     with PbxClient(pbx_simulator.base_url, "not-the-token") as intruder, pytest.raises(PbxAuthError):
@@ -309,9 +311,59 @@ def test_it_maps_the_simulators_failures(
         impatient.push_config(7, 1, make_config())
 
     assert _worded(rejected.value) == (
-        "De centrale weigerde de configuratie: night_mode.destination.value: an extension is 2 to 4 digits"
+        "De centrale weigerde de configuratie: users[0].extension: an extension is 2 to 4 digits"
     )
     assert _worded(failed.value) == "De centrale gaf een fout (HTTP 503)"
+
+
+def test_it_uploads_audio_the_simulator_lacks_and_then_the_document_that_uses_it(
+    client: PbxClient, make_config: MakeConfig
+) -> None:
+    wav = tone_wav(0.2)
+    sha256 = hashlib.sha256(wav).hexdigest()
+    config = make_config()
+    config["users"][0]["greeting"] = {"audio": sha256}
+
+    before = client.audio_present(7)
+    with pytest.raises(PbxRejected) as refused:
+        client.push_config(7, 1, config)
+    stored, again = client.put_audio(7, sha256, wav), client.put_audio(7, sha256, wav)
+
+    assert before == set()
+    assert refused.value.errors == [f"users[0].greeting.audio: audio {sha256} has not been uploaded"]
+    assert (stored, again) == (True, False)
+    assert client.audio_present(7) == {sha256}
+    assert client.push_config(7, 1, config).applied
+
+
+def test_it_raises_rejected_for_audio_the_simulator_refuses(client: PbxClient) -> None:
+    text = b"Dit is geen geluid"
+
+    with pytest.raises(PbxRejected) as refused:
+        client.put_audio(7, hashlib.sha256(text).hexdigest(), text)
+
+    assert refused.value.errors == ["body: not a WAV file (no RIFF/WAVE header)"]
+    assert _worded(refused.value) == (
+        "De centrale weigerde de configuratie: body: not a WAV file (no RIFF/WAVE header)"
+    )
+
+
+def test_it_sends_audio_as_wav_bytes_to_its_sha256() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(201, json={"sha256": "ab" * 32, "status": "stored"})
+
+    assert mock_client(handler).put_audio(7, "ab" * 32, b"RIFF....WAVE") is True
+    assert (seen[0].method, seen[0].url.path) == ("PUT", f"/v1/organisations/7/audio/{'ab' * 32}")
+    assert (seen[0].headers["Content-Type"], seen[0].content) == ("audio/wav", b"RIFF....WAVE")
+
+
+@pytest.mark.parametrize("body", [{"audio": [{"size": 3}]}, {"files": []}, ["ab"]])
+def test_it_calls_an_audio_list_outside_the_api_unexpected(body: Any) -> None:
+    with pytest.raises(PbxUnexpectedResponse):
+        mock_client(answering(200, body)).audio_present(7)
 
 
 def test_it_reports_a_stopped_simulator_as_unavailable(

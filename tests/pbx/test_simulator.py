@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import queue
 import random
 import re
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -23,6 +25,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from pbx.domain.audio import tone_wav
 from pbx.simulator import ConfigStore, RunningSimulator, validate_config
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -256,12 +259,24 @@ MALFORMED = [
         "night_mode.override.until: expected",
     ),
     (_set("night_mode.override", {"active": True}), "night_mode.override.until: is required"),
-    (_set("night_mode.destination.value", "20a"), "night_mode.destination.value: an extension is 2 to 4"),
     (
-        _set("night_mode.destination", {"type": "external", "value": "0612345678"}),
-        "night_mode.destination.value: an external number is E.164",
+        _set("night_mode.destination", {"type": "extension", "extension": "205"}),
+        "night_mode.destination: extension '205' is not a user, hunt group or IVR menu",
     ),
-    (_set("night_mode.destination.value", "٢٠١"), "night_mode.destination.value: an extension"),
+    (
+        _set("night_mode.destination", {"type": "external", "number": "0612345678"}),
+        "night_mode.destination.number: expected an E.164 number",
+    ),
+    (
+        _set("night_mode.destination", {"type": "user", "key": "u9"}),
+        "night_mode.destination.key: no such user, hunt group or IVR menu",
+    ),
+    (_set("night_mode.destination", {"type": "phone"}), "night_mode.destination.type: must be one of"),
+    (_set("night_mode.destination", None), "night_mode.destination: expected a destination object"),
+    (
+        _set("night_mode.destination", {"type": "voicemail", "key": "u1"}),
+        "night_mode.destination.key: unknown field",
+    ),
     (_set("schedules.time.0.ranges.1.from", "8:30"), "schedules.time[0].ranges[1].from: expected HH:MM"),
     (_set("schedules.time.0.ranges.1.to", "24:01"), "schedules.time[0].ranges[1].to: expected HH:MM"),
     (
@@ -283,10 +298,68 @@ MALFORMED = [
         _set("schedules.holiday.0.entries.0.end", "2025-04-25"),
         "schedules.holiday[0].entries[0].end: must not be before start",
     ),
-    (_set("users", [{"key": "jan"}, {"key": "jan"}]), "users[1].key: duplicate key 'jan'"),
+    (_delete("users"), "users: is required"),
+    (_set("users.1.key", "u1"), "users[1].key: duplicate key 'u1'"),
+    (_delete("users.0.voicemail"), "users[0].voicemail: is required"),
+    (_set("users.0.nickname", "Jantje"), "users[0].nickname: unknown field"),
+    (_set("users.0.extension", "٢٠١"), "users[0].extension: an extension is 2 to 4 digits"),
+    (_set("users.0.extension", "1"), "users[0].extension: an extension is 2 to 4 digits"),
+    (_set("users.0.extension", "12345"), "users[0].extension: an extension is 2 to 4 digits"),
+    (_set("users.0.extension", "999"), "users[0].extension: 999 is the company voicemail"),
+    (_set("users.0.extension", "112"), "users[0].extension: an emergency number"),
+    (_set("users.0.extension", "012"), "users[0].extension: an extension cannot start with 0"),
+    (_set("users.0.extension", None), "users[0].extension: expected an extension"),
+    (_set("users.1.extension", "201"), "users[1].extension: 201 is also the extension of users[0]"),
+    (
+        _set("hunt_groups", [{"key": "g1", "extension": "202"}]),
+        "hunt_groups[0].extension: 202 is also the extension of users[1]",
+    ),
+    (_set("users.1.external_number", "0201234567"), "users[1].external_number: expected an E.164 number"),
+    (
+        _set("users.1.external_number", "+31201234567"),
+        "users[1].external_number: +31201234567 is also the external number of users[0]",
+    ),
+    (_set("users.0.app_login", {"username": "jan"}), "users[0].app_login.secret: is required"),
+    (_set("users.0.app_login.password", "geheim"), "users[0].app_login.password: unknown field"),
+    (
+        _set("users.0.voicemail.email", None),
+        "users[0].voicemail.email: is required when voicemail is enabled",
+    ),
+    (_set("users.0.voicemail.copy_email", "jan"), "users[0].voicemail.copy_email: expected an e-mail"),
+    (_set("users.0.voicemail.direct", "ja"), "users[0].voicemail.direct: expected true or false"),
+    (_set("users.0.greeting", {"audio": "begroeting.wav"}), "users[0].greeting.audio: expected a sha256"),
+    (
+        _set("users.0.after_greeting", {"action": "forward", "destination": None}),
+        "users[0].after_greeting.destination: is required when the action is forward",
+    ),
+    (
+        _set("users.0.after_greeting", {"action": "hang_up", "destination": {"type": "voicemail"}}),
+        "users[0].after_greeting.destination: must be null when the action is hang_up",
+    ),
+    (
+        _set("users.1.forwarding.busy", {"type": "user", "key": "u7"}),
+        "users[1].forwarding.busy.key: no such user, hunt group or IVR menu",
+    ),
+    (
+        _set("users.1.forwarding.always", {"type": "hunt_group", "key": "u1"}),
+        "users[1].forwarding.always.key: 'u1' is not a hunt group",
+    ),
+    (
+        _set("users.0.forwarding.unreachable", {"type": "external", "number": "abc"}),
+        "users[0].forwarding.unreachable.number: expected an E.164 number",
+    ),
+    (
+        _set("users.0.forwarding.no_answer_seconds", 61),
+        "users[0].forwarding.no_answer_seconds: must be between 5",
+    ),
+    (
+        _set("users.0.forwarding.no_answer_seconds", 4),
+        "users[0].forwarding.no_answer_seconds: must be between 5",
+    ),
+    (_set("users.0.night_mode", "auto"), "users[0].night_mode: must be one of: follow, on, off"),
     (_set("hunt_groups", [{"name": "Verkoop"}]), "hunt_groups[0].key: is required"),
     (_set("ivr_menus", {"key": "hoofdmenu"}), "ivr_menus: expected a list"),
-    (_set("schema_version", 2), "schema_version: unsupported version 2, expected 1"),
+    (_set("schema_version", 1), "schema_version: unsupported version 1, expected 2"),
 ]
 
 
@@ -304,10 +377,24 @@ def test_it_reports_where_a_document_is_malformed(
 
 def test_it_accepts_the_valid_fixture_and_keyed_sections(make_config: MakeConfig) -> None:
     config = make_config()
-    config["users"] = [{"key": "jan", "anything": [1, 2]}, {"key": "piet"}]
-    config["hunt_groups"] = []
+    config["hunt_groups"] = [{"key": "g1", "anything": [1, 2]}, {"key": "g2"}]
+    config["ivr_menus"] = []
+    config["users"][1]["forwarding"]["always"] = {"type": "hunt_group", "key": "g2"}
 
     assert validate_config(config) == []
+
+
+def test_it_reports_every_reference_problem_next_to_the_structural_ones(make_config: MakeConfig) -> None:
+    config = make_config()
+    config["barring"]["mobile"] = "nee"
+    config["users"][0]["forwarding"]["no_answer"] = {"type": "user", "key": "u8"}
+    config["users"][1]["forwarding"]["busy"] = {"type": "ivr_menu", "key": "m1"}
+
+    assert validate_config(config) == [
+        "barring.mobile: expected true or false",
+        "users[0].forwarding.no_answer.key: no such user, hunt group or IVR menu",
+        "users[1].forwarding.busy.key: no such user, hunt group or IVR menu",
+    ]
 
 
 def test_it_accepts_the_documented_example() -> None:
@@ -362,6 +449,107 @@ def test_it_refuses_a_document_for_another_organisation(http: httpx.Client, make
 
     assert response.status_code == 422
     assert response.json()["errors"] == ["organisation.id: 8 does not match the organisation in the URL (7)"]
+
+
+WAV = tone_wav(0.2)
+
+
+def _riff(format_tag: int) -> bytes:
+    """A RIFF/WAVE file whose samples are not PCM (0x55: MP3 inside a WAV container)."""
+    fmt = struct.pack("<HHIIHH", format_tag, 1, 8000, 16000, 2, 16)
+    data = bytes(1000)
+    body = (
+        b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    )
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+WAV_SHA256 = hashlib.sha256(WAV).hexdigest()
+
+
+def put_audio(http: httpx.Client, data: bytes, sha256: str | None = None, org_id: int = 7) -> httpx.Response:
+    sha256 = sha256 or hashlib.sha256(data).hexdigest()
+    return http.put(
+        f"/v1/organisations/{org_id}/audio/{sha256}", content=data, headers={"Content-Type": "audio/wav"}
+    )
+
+
+def test_it_stores_audio_by_its_sha256_and_lists_it(http: httpx.Client) -> None:
+    first = put_audio(http, WAV)
+    again = put_audio(http, WAV)
+
+    assert (first.status_code, first.json()) == (201, {"sha256": WAV_SHA256, "status": "stored"})
+    assert (again.status_code, again.json()) == (200, {"sha256": WAV_SHA256, "status": "exists"})
+    listed = http.get("/v1/organisations/7/audio").json()["audio"]
+    assert [(item["sha256"], item["size"]) for item in listed] == [(WAV_SHA256, len(WAV))]
+    fetched = http.get(f"/v1/organisations/7/audio/{WAV_SHA256}")
+    assert (fetched.headers["Content-Type"], fetched.content) == ("audio/wav", WAV)
+    # Per organisation: another one has none of it.
+    assert http.get("/v1/organisations/8/audio").json() == {"audio": []}
+    assert http.get(f"/v1/organisations/8/audio/{WAV_SHA256}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("data", "sha256", "reason"),
+    [
+        (WAV, "0" * 64, f"body: its sha256 is {WAV_SHA256}, not the {'0' * 64} of the path"),
+        (
+            b"Dit is een tekstbestand met de naam begroeting.wav",
+            None,
+            "body: not a WAV file (no RIFF/WAVE header)",
+        ),
+        (b"ID3\x04\x00" + bytes(2000), None, "body: not a WAV file (no RIFF/WAVE header)"),
+        (_riff(format_tag=0x55), None, "body: a WAV file without PCM samples"),
+        (b"", None, "body: the file is empty"),
+        (WAV[:44] + bytes(10), None, "body: a WAV header that does not add up"),
+    ],
+    ids=["wrong-hash", "text", "mp3", "mp3-in-wav", "empty", "truncated"],
+)
+def test_it_refuses_audio_that_is_not_what_it_claims(
+    http: httpx.Client, data: bytes, sha256: str | None, reason: str
+) -> None:
+    response = put_audio(http, data, sha256)
+
+    assert response.status_code == 422
+    assert response.json() == {"errors": [reason]}
+    assert http.get("/v1/organisations/7/audio").json() == {"audio": []}
+
+
+def test_it_answers_404_for_audio_not_named_by_a_sha256(http: httpx.Client) -> None:
+    assert put_audio(http, WAV, "begroeting.wav").status_code == 404
+    assert http.get(f"/v1/organisations/7/audio/{WAV_SHA256.upper()}").status_code == 404
+    assert http.delete(f"/v1/organisations/7/audio/{WAV_SHA256}").status_code == 405
+
+
+def test_it_refuses_a_document_whose_greeting_it_does_not_have(
+    http: httpx.Client, make_config: MakeConfig
+) -> None:
+    config = make_config()
+    config["users"][1]["greeting"] = {"audio": WAV_SHA256}
+
+    refused = put(http, 1, config)
+    put_audio(http, WAV, org_id=8)  # Another organisation's audio does not count.
+    still_refused = put(http, 1, config)
+    put_audio(http, WAV)
+    applied = put(http, 1, config)
+
+    reason = f"users[1].greeting.audio: audio {WAV_SHA256} has not been uploaded"
+    assert (refused.status_code, refused.json()) == (422, {"errors": [reason]})
+    assert still_refused.json() == {"errors": [reason]}
+    assert applied.json() == {"applied_revision": 1, "status": "applied"}
+
+
+def test_it_keeps_audio_across_a_restart(
+    pbx_simulator: RunningSimulator, pbx_db: Path, pbx_token: str
+) -> None:
+    headers = {"Authorization": f"Bearer {pbx_token}"}
+    httpx.put(f"{pbx_simulator.base_url}/v1/organisations/7/audio/{WAV_SHA256}", headers=headers, content=WAV)
+    pbx_simulator.stop()
+
+    with RunningSimulator(pbx_db, pbx_token) as restarted:
+        fetched = httpx.get(f"{restarted.base_url}/v1/organisations/7/audio/{WAV_SHA256}", headers=headers)
+
+    assert fetched.content == WAV
 
 
 def test_it_delays_config_requests_but_not_health(http: httpx.Client, make_config: MakeConfig) -> None:
