@@ -112,16 +112,6 @@ class HolidayScheduleFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Feestdagen {n}")
 
 
-# One factory per tenant model a URL can name by id: the tenancy sweep makes a real object of
-# the right model for another organisation with it (tests/url_sweep.py, URL_OBJECTS).
-TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
-    Membership: MembershipFactory,
-    Subscription: SubscriptionFactory,
-    TimeSchedule: TimeScheduleFactory,
-    HolidaySchedule: HolidayScheduleFactory,
-}
-
-
 class DirectoryEntryFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = DirectoryEntry
@@ -150,6 +140,17 @@ class PbxUserFactory(factory.django.DjangoModelFactory):
         ),
     )
     app_username = factory.Sequence(lambda n: f"gebruiker{n}")
+
+
+# One factory per tenant model a URL can name by id: the tenancy sweep makes a real object of
+# the right model for another organisation with it (tests/url_sweep.py, URL_OBJECTS).
+TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
+    Membership: MembershipFactory,
+    Subscription: SubscriptionFactory,
+    TimeSchedule: TimeScheduleFactory,
+    HolidaySchedule: HolidayScheduleFactory,
+    PbxUser: PbxUserFactory,
+}
 
 
 class PortalClient(Client):

@@ -19,6 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Membership
 from core.tenancy import acts_on_tenant
 from mobile.models import Subscription
+from pbx.models import PbxUser
 from schedules.models import HolidaySchedule, TimeSchedule
 
 # URL name -> the model whose primary key the URL's `<id:pk>` names.
@@ -27,6 +28,11 @@ URL_OBJECTS: dict[str, type[Model]] = {
     "member_deactivate": Membership,
     "member_reactivate": Membership,
     "mobile:subscription": Subscription,
+    "pbx:user_edit": PbxUser,
+    "pbx:user_password": PbxUser,
+    "pbx:user_greeting": PbxUser,
+    "pbx:user_greeting_remove": PbxUser,
+    "pbx:user_delete": PbxUser,
     "schedules:time_detail": TimeSchedule,
     "schedules:time_delete": TimeSchedule,
     "schedules:holiday_detail": HolidaySchedule,

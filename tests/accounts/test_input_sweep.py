@@ -14,6 +14,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from url_sweep import URL_OBJECTS, id_routes, portal_routes
 
+from pbx.domain.audio import MAX_BYTES as AUDIO_MAX_BYTES
+
 from factories import TENANT_OBJECT_FACTORIES
 
 pytestmark = pytest.mark.django_db
@@ -43,11 +45,20 @@ QUERY_GARBAGE = {"q": "\x00", "page": "-5", "type": "?", "status": "?", "row": "
 # Ids no row can have, in every spelling: as a URL segment and as a form value.
 BAD_IDS = ["0", "-1", str(2**63), str(10**30), "abc", "١٢", "1.5", ""]
 BAD_FIELD_IDS = ["-1", str(2**63), str(10**30), "١٢", "abc"]  # per form field: the ones that broke things
-UPLOAD_LIMIT = 1024 * 1024  # the largest upload a form takes (IcsImportForm)
+# The largest upload each form takes: the holiday import (IcsImportForm) and a greeting.
+UPLOAD_LIMITS = {"ics": 1024 * 1024, "greeting": AUDIO_MAX_BYTES}
 BAD_FILES = {
     "binary junk": ("agenda.ics", bytes(range(256)) * 64, "text/calendar"),
     "empty file": ("leeg.ics", b"", "text/calendar"),
-    "just over the limit": ("groot.ics", b"BEGIN:VCALENDAR\r\n" + b"X" * UPLOAD_LIMIT, "text/calendar"),
+    **{
+        f"just over the {kind} limit": ("groot.ics", b"BEGIN:VCALENDAR\r\n" + b"X" * limit, "text/calendar")
+        for kind, limit in UPLOAD_LIMITS.items()
+    },
+    "wav header with junk": (
+        "groet.wav",
+        b"RIFF\xff\xff\xff\xffWAVEfmt \x10\x00\x00\x00" + b"\x00" * 40,
+        "audio/wav",
+    ),
     "wrong extension": ("foto.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "image/jpeg"),
     "ics with garbage": (
         "kapot.ics",
