@@ -51,9 +51,21 @@ from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
-from accounts.models import Organisation  # noqa: E402
+from accounts.models import Organisation, PhoneNumber  # noqa: E402
+from core import uploads  # noqa: E402
 from core.models import PbxSync  # noqa: E402
-from pbx.models import NightMode, NightModeSetting  # noqa: E402
+from core.revision import config_changed  # noqa: E402
+from pbx.domain.audio import inspect_wav, tone_wav  # noqa: E402
+from pbx.models import (  # noqa: E402
+    AfterGreeting,
+    DirectoryEntry,
+    EntryKind,
+    Greeting,
+    NightMode,
+    NightModeFollow,
+    NightModeSetting,
+    PbxUser,
+)
 from pbx.services.night_mode import night_mode_update  # noqa: E402
 from pbx.sync import render as config  # noqa: E402
 from pbx.sync.client import PbxClient  # noqa: E402
@@ -68,14 +80,16 @@ TARGET_RENDER_MS = 200
 TARGET_APPLIED_S = 2.0
 WAIT_SECONDS = 30
 
-# How many PBX objects the generated organisation has: as many as exist in the portal today. Users, hunt
-# groups and IVR menus do not exist yet; when they do, add their counts here and a generator to GENERATORS
-# (their sections are rendered through core.document (register_section), so render() needs no change).
+# How many PBX objects the generated organisation has: as many as exist in the portal today. Hunt groups and
+# IVR menus do not exist yet; when they do, add their counts here and a generator to GENERATORS (their
+# sections are rendered through core.document (register_section), so render() needs no change).
 SIZES = {
     "time_schedules": 50,
     "ranges_per_time_schedule": 10,
     "holiday_schedules": 20,
     "entries_per_holiday_schedule": 15,
+    "users": 2000,
+    "greetings": 5,
 }
 
 
@@ -153,12 +167,94 @@ def generate_night_mode(organisation: Organisation) -> str:
     return "night mode (automatic, with a time and a holiday schedule)"
 
 
-# Add generate_users, generate_hunt_groups and generate_ivr_menus here when those features exist.
+FIRST_NAMES = ("Anna", "Bram", "Chantal", "Daan", "Eva", "Finn", "Gerda", "Hidde", "Iris", "Joost")
+LAST_NAMES = (
+    "de Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "de Boer",
+    "Mulder",
+    "Bos",
+    "Peters",
+)
+
+
+def generate_users(organisation: Organisation) -> str:
+    """PBX users on extensions 2000 and up: most with an external number, half with voicemail (some with a
+    copy address), a few greetings shared between them, and a mix of forwarding and night-mode choices."""
+    count = SIZES["users"]
+    greetings = []
+    for i in range(SIZES["greetings"]):
+        data = tone_wav(2.0, frequency=330.0 + 55 * i)
+        info = inspect_wav(data)
+        uploads.store("greetings", f"{info.sha256}.wav", data)
+        greetings.append(
+            Greeting(
+                organisation=organisation,
+                sha256=info.sha256,
+                name=f"begroeting-{i + 1}.wav",
+                size=info.size,
+                duration_ms=round(info.duration * 1000),
+            )
+        )
+    greetings = Greeting.objects.bulk_create(greetings)
+    numbers = PhoneNumber.objects.bulk_create(
+        PhoneNumber(organisation=organisation, number=f"+318899{i:05d}") for i in range(count * 3 // 4)
+    )
+    names = [f"{FIRST_NAMES[i % 10]} {LAST_NAMES[(i // 10) % 10]} {i}" for i in range(count)]
+    entries = DirectoryEntry.objects.bulk_create(
+        DirectoryEntry(
+            organisation=organisation,
+            kind=EntryKind.USER,
+            name=names[i],
+            extension=str(2000 + i),
+            phone_number=numbers[i] if i < len(numbers) else None,
+        )
+        for i in range(count)
+    )
+    night_modes = list(NightModeFollow)
+    users = []
+    for i, entry in enumerate(entries):
+        first, last = names[i].split(" ", 1)
+        voicemail = i % 2 == 0
+        user = PbxUser(
+            organisation=organisation,
+            entry=entry,
+            first_name=first,
+            last_name=last,
+            app_username=f"bench-{organisation.pk}-{i}",
+            app_secret=f"{i:064x}" if i % 3 else "",
+            voicemail_enabled=voicemail,
+            voicemail_email=f"gebruiker{i}@bench.example" if voicemail else "",
+            voicemail_copy_email="kantoor@bench.example" if voicemail and i % 10 == 0 else "",
+            greeting=greetings[i % len(greetings)] if i % 40 == 0 else None,
+            night_mode=night_modes[i % len(night_modes)],
+        )
+        if i % 4 == 1:  # Busy calls to the next colleague, unanswered ones to a mobile number.
+            user.forward_busy_kind, user.forward_busy_entry = "entry", entries[(i + 1) % count]
+            user.forward_no_answer_kind, user.forward_no_answer_number = "external", "+31612345678"
+            user.forward_no_answer_seconds = 15 + i % 30
+        if i % 10 == 3:
+            user.forward_always_kind = "voicemail"
+        if i % 40 == 0:
+            user.after_greeting = AfterGreeting.FORWARD
+            user.after_greeting_kind, user.after_greeting_entry = "entry", entries[0]
+        users.append(user)
+    PbxUser.objects.bulk_create(users)
+    config_changed(organisation=organisation)
+    return f"{count} users ({len(numbers)} with an external number, {len(greetings)} greetings)"
+
+
+# Add generate_hunt_groups and generate_ivr_menus here when those features exist.
 GENERATORS: list[Callable[[Organisation], str]] = [
     generate_time_schedules,
     generate_holiday_schedules,
     generate_call_barring,
     generate_night_mode,
+    generate_users,
 ]
 
 
@@ -167,6 +263,9 @@ def generate_organisation() -> tuple[Organisation, list[str]]:
     with scopes_disabled():
         for old in Organisation.objects.filter(name=BENCH_ORGANISATION):
             NightMode.objects.filter(organisation=old).delete()  # It protects the schedules.
+            # Users protect their greetings and the directory entries they forward to.
+            PbxUser.objects.filter(organisation=old).delete()
+            DirectoryEntry.objects.filter(organisation=old).delete()
             old.delete()
         with transaction.atomic():
             organisation = Organisation.objects.create(
@@ -312,6 +411,11 @@ def measure_direct_put(url: str, document: dict[str, Any]) -> list[float]:
     document = {**document, "organisation": {**document["organisation"], "id": other_id}}
     timings = []
     with PbxClient(url, PBX_TOKEN) as client:
+        # The greetings the document refers to, for that organisation too (the PBX refuses it otherwise).
+        with scopes_disabled():
+            greetings = list(Greeting.objects.filter(sha256__in=config.audio_references(document)))
+        for greeting in greetings:
+            client.put_audio(other_id, greeting.sha256, uploads.read(greeting.path))
         for revision in range(1, CHANGES + 1):
             started = time.perf_counter()
             client.push_config(other_id, revision, document)
@@ -368,7 +472,7 @@ def main() -> None:
     print(
         f"Generated organisation {organisation.pk} in {time.perf_counter() - started:.1f} s: {'; '.join(made)}"
     )
-    print("  (users, hunt groups and IVR menus do not exist yet; add their generators when they do)")
+    print("  (hunt groups and IVR menus do not exist yet; add their generators when they do)")
 
     render = measure_render(organisation)
     print()

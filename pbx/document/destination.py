@@ -33,21 +33,34 @@ def entry_kinds(organisation_id: int) -> dict[int, str]:
 
 
 def render_destination(
-    obj: models.Model, prefix: str = "destination", kinds: EntryKinds | None = None
+    obj: models.Model | Mapping[str, Any], prefix: str = "destination", kinds: EntryKinds | None = None
 ) -> dict[str, Any] | None:
     """The destination `<prefix>_kind/_entry/_number` of obj as the document writes it.
 
-    kinds (entry_kinds()) saves the query per destination that reading `<prefix>_entry` costs.
+    obj is a model instance, or a row of .values() with `<prefix>_kind`, `<prefix>_entry_id` and
+    `<prefix>_number` (rendering thousands of users without building model instances); kinds
+    (entry_kinds()) saves the query per destination that reading `<prefix>_entry` costs.
     """
     if isinstance(obj, NightMode):
         return _night_mode_destination(obj)
-    kind = DestinationKind(getattr(obj, f"{prefix}_kind"))
-    if kind == DestinationKind.ENTRY and kinds is not None:
-        entry_id = getattr(obj, f"{prefix}_entry_id")
-        destination = Destination(kind, entry_kind=EntryKind(kinds[entry_id]), entry_id=entry_id)
+    if isinstance(obj, Mapping):
+        kind = obj[f"{prefix}_kind"]
+        entry_id, number = obj[f"{prefix}_entry_id"], obj[f"{prefix}_number"]
+    elif kinds is None:
+        return get_destination(obj, prefix).to_document()
     else:
-        destination = get_destination(obj, prefix)
-    return destination.to_document()
+        kind = getattr(obj, f"{prefix}_kind")
+        entry_id, number = getattr(obj, f"{prefix}_entry_id"), getattr(obj, f"{prefix}_number")
+    if kind == DestinationKind.NONE:  # Most destinations of most users: nowhere.
+        return None
+    kind = DestinationKind(kind)
+    if kind == DestinationKind.ENTRY:
+        if kinds is None:
+            entry_kind = DirectoryEntry.objects.values_list("kind", flat=True).get(pk=entry_id)
+        else:
+            entry_kind = kinds[entry_id]
+        return Destination(kind, entry_kind=EntryKind(entry_kind), entry_id=entry_id).to_document()
+    return Destination(kind, number=number).to_document()
 
 
 def _night_mode_destination(night: NightMode) -> dict[str, Any]:
