@@ -1,12 +1,21 @@
 from django.urls import path
 
-from .views import night_mode, sync_status
+from .views import night_mode, sync_status, users
 
 app_name = "pbx"
 urlpatterns = [
     path("", night_mode.index, name="index"),
     path("nachtschakeling/", night_mode.night_mode, name="night_mode"),
     path("nachtschakeling/handmatig/", night_mode.night_mode_override, name="night_mode_override"),
+    path("gebruikers/", users.user_list, name="users"),
+    path("gebruikers/nieuw/", users.user_create, name="user_create"),
+    path("gebruikers/<id:pk>/", users.user_edit, name="user_edit"),
+    path("gebruikers/<id:pk>/wachtwoord/", users.user_password, name="user_password"),
+    path("gebruikers/<id:pk>/begroeting/", users.user_greeting, name="user_greeting"),
+    path(
+        "gebruikers/<id:pk>/begroeting/verwijderen/", users.user_greeting_remove, name="user_greeting_remove"
+    ),
+    path("gebruikers/<id:pk>/verwijderen/", users.user_delete, name="user_delete"),
     path("status/", sync_status.sync_status, name="sync_status"),
     path("status/opnieuw/", sync_status.sync_retry, name="sync_retry"),
 ]

@@ -24,8 +24,9 @@ from django_scopes import scopes_disabled
 from accounts.models import Organisation
 from mobile import services as mobile_services
 from mobile.models import MobileDefaults, Subscription, VoicemailRequest
-from pbx.models import NightMode
+from pbx.models import NightMode, PbxUser
 from pbx.services import night_mode as night_services
+from pbx.services import users as pbx_user_services
 from schedules import engine
 from schedules import services as schedule_services
 from schedules.models import HolidaySchedule, TimeSchedule
@@ -325,6 +326,24 @@ def _business_voicemail(org: Organisation) -> Scenario:
     )
 
 
+def _pbx_user(org: Organisation) -> Scenario:
+    user = pbx_user_services.pbx_user_create(
+        organisation=org, by=None, first_name="Jan", last_name="de Vries", extension="201"
+    )
+    return Scenario(
+        url=reverse("pbx:user_edit", args=[user.pk]),
+        someone_else=lambda: pbx_user_services.pbx_user_update(
+            user=user, by=None, values={"last_name": "Bakker"}
+        ),
+        typed={"first_name": "Johan"},
+        stored=lambda: (lambda u: (u.first_name, u.last_name))(PbxUser.objects.get(pk=user.pk)),
+        theirs=("Jan", "Bakker"),
+        theirs_shown="Bakker wijkt af van uw invoer",
+        mine=("Johan", "de Vries"),
+        mine_shown='value="Johan"',
+    )
+
+
 EDIT_PAGES: dict[str, Callable[[Organisation], Scenario]] = {
     "pbx:night_mode": _night_mode,
     "telephony:index": _call_barring,
@@ -334,6 +353,7 @@ EDIT_PAGES: dict[str, Callable[[Organisation], Scenario]] = {
     "mobile:settings": _mobile_settings,
     "organisation_settings": _organisation_settings,
     "mobile:business_voicemail": _business_voicemail,
+    "pbx:user_edit": _pbx_user,
 }
 
 # The forms of the layout on every page: not an edit of the page's object.
@@ -347,6 +367,9 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "members": "invites (creates) accounts; role changes and (de)activation are one-click actions",
     "profile": "the user's own account, not an object of the organisation that others edit",
     "mobile:settings_apply": "a confirmation with no typed values; it applies what is stored at that moment",
+    "pbx:user_create": "creates a new PBX user: there is no stored version to be stale against",
+    "pbx:user_password": "sets a new app password, typed in full each time; it does not edit the user's settings",
+    "pbx:user_delete": "a confirmation with no typed values",
 }
 
 
@@ -410,6 +433,7 @@ def test_it_knows_every_edit_page(admin_client, org):
                 *HolidaySchedule.objects.filter(organisation=org).values_list("pk", flat=True),
                 *Subscription.objects.filter(organisation=org).values_list("pk", flat=True),
                 *org.memberships.values_list("pk", flat=True),
+                *PbxUser.objects.filter(organisation=org).values_list("pk", flat=True),
             }
         )
     found: set[str] = set()

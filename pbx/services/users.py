@@ -1,0 +1,377 @@
+"""Writes on the Telefooncentrale's users (R5), each one announced to the PBX sync.
+
+Every rule lives here, so the pages, the coming CSV import and the API refuse the same things:
+the extension and external number (pbx.services.directory.entry_save), voicemail needs an
+e-mail address, "callers cannot leave a message" + "forward to" needs a destination, a
+destination is never the user itself, "no answer" forwards after 5 to 60 seconds. Errors are
+ValidationErrors keyed by the names of PbxUserForm's fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from accounts.models import Organisation, PhoneNumber, User
+from core.changes import recorded
+from core.revision import config_changed
+from core.versioning import claim_version
+from pbx.domain.destination import DestinationKind
+from pbx.models import AfterGreeting, DirectoryEntry, EntryKind, NightModeFollow, PbxUser
+from pbx.services.directory import destination_clean, entry_delete_check, entry_save
+from pbx.services.greetings import Upload, greeting_release, greeting_store, read_upload
+
+# The PBX derives the SIP digest from "username:realm:password" (RFC 7616, SHA-256): it gets
+# that digest only, never the password.
+APP_REALM = "een"
+APP_PASSWORD_MIN_LENGTH = 10
+FORWARD_SECONDS = (5, 60)
+
+# Service keys (the form's field names) of the destinations -> the model's column prefix.
+DESTINATIONS = {
+    "after_greeting_to": "after_greeting",
+    "forward_always": "forward_always",
+    "forward_busy": "forward_busy",
+    "forward_no_answer": "forward_no_answer",
+    "forward_unreachable": "forward_unreachable",
+}
+SETTINGS = (
+    "voicemail_enabled",
+    "voicemail_email",
+    "voicemail_copy_email",
+    "voicemail_direct",
+    "voicemail_on_busy",
+    "voicemail_on_no_answer",
+    "no_messages",
+    "after_greeting",
+    "forward_no_answer_seconds",
+    "night_mode",
+)
+ENTRY_VALUES = ("first_name", "last_name", "extension", "phone_number")
+
+
+class Target(Protocol):
+    """A destination as a page or import gives it (pbx.forms.destination.DestinationValue)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def entry(self) -> DirectoryEntry | None: ...
+    @property
+    def number(self) -> str: ...
+
+
+def pbx_users(*, organisation: Organisation) -> QuerySet[PbxUser]:
+    """The organisation's users with everything the list and the edit page show: one query."""
+    related = ["entry__phone_number", "greeting"]
+    for prefix in DESTINATIONS.values():
+        related += [f"{prefix}_entry", f"{prefix}_entry__phone_number"]
+    return PbxUser.objects.filter(organisation=organisation).select_related(*related)
+
+
+def _ascii_word(text: str) -> str:
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", plain.lower())
+
+
+def _app_username_base(organisation: Organisation, first_name: str, last_name: str, extension: str) -> str:
+    words = [w for w in (_ascii_word(first_name), _ascii_word(last_name)) if w]
+    local = ".".join(words)[:60] or extension
+    return f"{local}.{organisation.pk}"
+
+
+def _save_new(user: PbxUser, base: str) -> None:
+    """Saves a new user under the first free app username: base@een, base2@een, ..."""
+    for attempt in range(1, 1000):
+        candidate = f"{base}{attempt if attempt > 1 else ''}@{APP_REALM}"
+        if PbxUser.objects.with_scopes_disabled().filter(app_username=candidate).exists():
+            continue
+        user.app_username = candidate
+        try:
+            with transaction.atomic():  # someone may take the same name at the same moment
+                user.save()
+        except IntegrityError:
+            continue
+        return
+    raise ValidationError(_("No free app username could be made for this user. Change the name slightly."))
+
+
+def _check_names(first_name: str, last_name: str) -> dict[str, list[str]]:
+    if not first_name and not last_name:
+        return {"first_name": [_("Enter a first name or a last name.")]}
+    return {}
+
+
+def _apply(user: PbxUser, values: Mapping[str, Any], itself: DirectoryEntry | None) -> dict[str, list[str]]:
+    """Writes values onto user (not saved); returns the errors keyed by field."""
+    errors: dict[str, list[str]] = {}
+    for key, value in values.items():
+        if key in DESTINATIONS:
+            try:
+                kind, entry, number = destination_clean(
+                    organisation=user.organisation,
+                    kind=value.kind,
+                    entry=value.entry,
+                    number=value.number,
+                    itself=itself,
+                )
+            except ValidationError as exc:
+                errors[key] = exc.messages
+                continue
+            prefix = DESTINATIONS[key]
+            setattr(user, f"{prefix}_kind", kind)
+            setattr(user, f"{prefix}_entry", entry)
+            setattr(user, f"{prefix}_number", number)
+        elif key in SETTINGS:
+            setattr(user, key, value)
+        elif key not in ENTRY_VALUES:
+            raise TypeError(f"pbx user has no setting {key!r}")
+    return errors
+
+
+def _check_rules(user: PbxUser) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    user.voicemail_email = (user.voicemail_email or "").strip()
+    user.voicemail_copy_email = (user.voicemail_copy_email or "").strip()
+    if user.voicemail_enabled and not user.voicemail_email:
+        errors["voicemail_email"] = [
+            _("Enter the e-mail address where voicemail messages are sent, or switch voicemail off.")
+        ]
+    if (
+        user.no_messages
+        and user.after_greeting == AfterGreeting.FORWARD
+        and user.after_greeting_kind == DestinationKind.NONE
+    ):
+        errors["after_greeting_to"] = [
+            _("Choose where calls go after the greeting, or choose to end the call.")
+        ]
+    seconds = user.forward_no_answer_seconds
+    low, high = FORWARD_SECONDS
+    if not isinstance(seconds, int) or not low <= seconds <= high:
+        errors["forward_no_answer_seconds"] = [_("Choose a number of seconds from 5 to 60, for example 20.")]
+    if user.after_greeting not in AfterGreeting.values:
+        errors["after_greeting"] = [_("Choose what happens after the greeting.")]
+    if user.night_mode not in NightModeFollow.values:
+        errors["night_mode"] = [_("Choose how night mode applies to this user.")]
+    return errors
+
+
+def _finish(user: PbxUser, errors: dict[str, list[str]]) -> None:
+    """Raises every error found so far together with the model's own checks."""
+    try:
+        user.full_clean(exclude=["entry", "app_username", *errors])
+    except ValidationError as exc:
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _merge_entry_errors(errors: dict[str, list[str]], exc: ValidationError) -> None:
+    """entry_save keys its errors, except the extension's own format check."""
+    if hasattr(exc, "error_dict"):
+        for key, messages in exc.message_dict.items():
+            errors.setdefault(key, []).extend(messages)
+    else:
+        errors.setdefault("extension", []).extend(exc.messages)
+
+
+@recorded(gettext_noop("PBX user created"))
+@transaction.atomic
+def pbx_user_create(
+    *,
+    organisation: Organisation,
+    by: User | None,
+    first_name: str,
+    last_name: str,
+    extension: str | None,
+    phone_number: PhoneNumber | None = None,
+    values: Mapping[str, Any] | None = None,
+) -> PbxUser:
+    """A new user with an extension (required), optionally an external number of the pool and
+    settings (see pbx_user_update); the app username is made here and never changes."""
+    first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
+    user = PbxUser(organisation=organisation, first_name=first_name, last_name=last_name)
+    errors = _check_names(first_name, last_name)
+    errors.update(_apply(user, values or {}, itself=None))
+    errors.update(_check_rules(user))
+    entry = None
+    try:
+        entry = entry_save(
+            organisation=organisation,
+            kind=EntryKind.USER,
+            name=user.full_name or str(extension),
+            extension=extension,
+            phone_number=phone_number,
+            extension_required=True,
+        )
+    except ValidationError as exc:
+        _merge_entry_errors(errors, exc)
+    _finish(user, errors)
+    assert entry is not None
+    user.entry = entry
+    _save_new(user, _app_username_base(organisation, first_name, last_name, entry.extension or ""))
+    config_changed(organisation=organisation)
+    return user
+
+
+@recorded(gettext_noop("PBX user changed"))
+@transaction.atomic
+def pbx_user_update(
+    *, user: PbxUser, by: User | None, values: Mapping[str, Any], expected_version: int | None = None
+) -> PbxUser:
+    """Changes what values names: first_name, last_name, extension, phone_number, the settings
+    (voicemail_*, no_messages, after_greeting, forward_no_answer_seconds, night_mode) and the
+    destinations (after_greeting_to, forward_always, forward_busy, forward_no_answer,
+    forward_unreachable: objects with kind, entry and number). A save from a page loaded at
+    an older version is refused (core.versioning.StaleEdit)."""
+    organisation = user.organisation
+    user = (
+        PbxUser.objects.select_for_update(of=("self",))
+        .select_related("entry__phone_number", "organisation")
+        .get(pk=user.pk, organisation=organisation)
+    )
+    claim_version(user, expected_version=expected_version)
+    if "first_name" in values:
+        user.first_name = " ".join(str(values["first_name"]).split())
+    if "last_name" in values:
+        user.last_name = " ".join(str(values["last_name"]).split())
+    errors = _check_names(user.first_name, user.last_name)
+    errors.update(_apply(user, values, itself=user.entry))
+    errors.update(_check_rules(user))
+    entry = user.entry
+    try:
+        entry_save(
+            organisation=organisation,
+            kind=EntryKind.USER,
+            name=user.full_name or str(entry.extension),
+            extension=values.get("extension", entry.extension),
+            phone_number=values.get("phone_number", entry.phone_number),
+            entry=entry,
+            extension_required=True,
+        )
+    except ValidationError as exc:
+        _merge_entry_errors(errors, exc)
+    _finish(user, errors)
+    user.save()
+    config_changed(organisation=organisation)
+    return user
+
+
+@recorded(gettext_noop("PBX user deleted"))
+@transaction.atomic
+def pbx_user_delete(*, user: PbxUser, by: User | None) -> None:
+    """Refused while a user, hunt group, IVR menu or night mode points at the user, saying where;
+    otherwise the extension and the external number are free again at once."""
+    entry = DirectoryEntry.objects.select_for_update().get(pk=user.entry_id, organisation=user.organisation)
+    entry_delete_check(entry=entry)
+    greeting = user.greeting
+    user.delete()
+    entry.delete()
+    greeting_release(greeting)
+    config_changed(organisation=user.organisation)
+
+
+def _app_password_validators() -> list[Any]:
+    return [
+        password_validation.UserAttributeSimilarityValidator(
+            user_attributes=("first_name", "last_name", "app_username")
+        ),
+        password_validation.CommonPasswordValidator(),
+        password_validation.NumericPasswordValidator(),
+    ]
+
+
+def _password_problems(password: str, user: PbxUser) -> list[str]:
+    """Django's password validators, each problem said with what to do."""
+    if len(password) < APP_PASSWORD_MIN_LENGTH:
+        return [_("This password is too short. Choose a password of at least 10 characters.")]
+    said = {
+        "password_too_similar": _(
+            "This password looks too much like the name or username. Choose another one."
+        ),
+        "password_too_common": _("This password is too common and easy to guess. Choose another one."),
+        "password_entirely_numeric": _(
+            "This password consists of digits only. Add letters or other characters."
+        ),
+    }
+    try:
+        # The validators read only the attributes named above, which a PbxUser has.
+        password_validation.validate_password(
+            password,
+            user=user,  # type: ignore[arg-type]
+            password_validators=_app_password_validators(),
+        )
+    except ValidationError as exc:
+        return [str(said.get(error.code or "", " ".join(error.messages))) for error in exc.error_list]
+    return []
+
+
+def app_secret(username: str, password: str) -> str:
+    return hashlib.sha256(f"{username}:{APP_REALM}:{password}".encode()).hexdigest()
+
+
+@recorded(gettext_noop("App and Outlook password changed"))
+@transaction.atomic
+def pbx_user_set_app_password(
+    *, user: PbxUser, by: User | None, password: str, password_again: str
+) -> PbxUser:
+    """Sets the password of the app and Outlook login: typed twice, at least 10 characters, not
+    a common one. Only a derived secret is stored (and sent to the PBX); the password is not."""
+    user = PbxUser.objects.select_for_update(of=("self",)).get(pk=user.pk, organisation=user.organisation)
+    errors: dict[str, list[str]] = {}
+    problems = _password_problems(password, user)
+    if problems:
+        errors["password"] = problems
+    if password != password_again:
+        errors["password_again"] = [_("The two passwords are not the same. Type the same password twice.")]
+    if errors:
+        raise ValidationError(errors)
+    user.app_secret = app_secret(user.app_username, password)
+    user.app_password_set_at = timezone.now()
+    user.save(update_fields=["app_secret", "app_password_set_at"])
+    config_changed(organisation=user.organisation)
+    return user
+
+
+@recorded(gettext_noop("Greeting uploaded"))
+@transaction.atomic
+def pbx_user_set_greeting(*, user: PbxUser, by: User | None, upload: Upload) -> PbxUser:
+    """Checks the WAV file by its content and makes it the user's greeting. A file that is
+    refused changes nothing: the previous greeting stays."""
+    data = read_upload(upload)
+    user = PbxUser.objects.select_for_update(of=("self",)).get(pk=user.pk, organisation=user.organisation)
+    greeting = greeting_store(organisation=user.organisation, name=upload.name or "", data=data)
+    previous = user.greeting
+    if previous is not None and previous.pk == greeting.pk:
+        return user
+    user.greeting = greeting
+    user.save(update_fields=["greeting"])
+    greeting_release(previous)
+    config_changed(organisation=user.organisation)
+    return user
+
+
+@recorded(gettext_noop("Greeting removed"))
+@transaction.atomic
+def pbx_user_remove_greeting(*, user: PbxUser, by: User | None) -> PbxUser:
+    user = PbxUser.objects.select_for_update(of=("self",)).get(pk=user.pk, organisation=user.organisation)
+    previous = user.greeting
+    if previous is None:
+        return user
+    user.greeting = None
+    user.save(update_fields=["greeting"])
+    greeting_release(previous)
+    config_changed(organisation=user.organisation)
+    return user
