@@ -2,23 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+import logging
 
 from celery import shared_task
 
 from . import services
 from .studio import StudioError
 
+log = logging.getLogger(__name__)
 
-@shared_task(bind=True, acks_late=True, max_retries=8, ignore_result=True)
-def send_to_studio(self: Any, request_id: int) -> str:
+
+@shared_task(acks_late=True, ignore_result=True)
+def send_to_studio(request_id: int) -> str:
     try:
         return services.voicemail_send_to_studio(request_id=request_id)
     except StudioError as exc:
-        # The periodic sweep also resends forgotten requests; retrying here is only quicker.
-        if self.request.is_eager:
-            return "studio unavailable"
-        raise self.retry(countdown=min(600, 10 * 2**self.request.retries), exc=exc) from exc
+        # No retry waiting in the broker (a delayed task held by Redis is lost, or takes the
+        # worker down, when Redis restarts): the request stays "Concept" and the periodic
+        # sweep (advance_voicemail_statuses) sends it again.
+        log.warning("Studio unavailable for voicemail request %s: %s", request_id, exc)
+        return "studio unavailable"
 
 
 @shared_task(acks_late=True, ignore_result=True)

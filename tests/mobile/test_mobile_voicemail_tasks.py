@@ -179,3 +179,25 @@ def test_it_rejects_with_a_reason_and_the_customer_can_resubmit(
     assert (
         request.status == VoicemailStatus.SUBMITTED and request.reject_reason == "" and request.version == 2
     )
+
+
+def test_it_leaves_a_request_for_the_sweep_when_the_studio_is_down_instead_of_a_retry_in_the_broker(
+    org, subscription, django_capture_on_commit_callbacks, monkeypatch
+):
+    def studio_down(order):
+        raise studio.StudioError("studio down")
+
+    monkeypatch.setattr(studio, "submit", studio_down)
+    scheduled = []
+    monkeypatch.setattr(tasks.send_to_studio, "retry", lambda *a, **kw: scheduled.append(kw))
+    request = _submit(org, subscription, django_capture_on_commit_callbacks)
+    assert tasks.send_to_studio.run(request.pk) == "studio unavailable"
+    assert scheduled == []  # nothing waits in the broker
+    request.refresh_from_db()
+    assert request.status == VoicemailStatus.CONCEPT
+
+    monkeypatch.undo()
+    VoicemailRequest.objects.filter(pk=request.pk).update(requested_at=timezone.now() - timedelta(minutes=10))
+    assert tasks.advance_voicemail_statuses()["resent"] == 1
+    request.refresh_from_db()
+    assert request.status == VoicemailStatus.SUBMITTED
