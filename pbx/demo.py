@@ -1,18 +1,82 @@
-from accounts.models import Organisation
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from accounts.models import Organisation, PhoneNumber
 from schedules.models import HolidaySchedule, TimeSchedule
 
-from .models import NightMode, NightModeSetting
+from .domain.audio import tone_wav
+from .forms.destination import DestinationValue
+from .models import NightMode, NightModeSetting, PbxUser
 from .services import night_mode as services
+from .services import users as user_services
+
+# Twelve PBX users of the bakery: (first, last, extension, has an external number, voicemail
+# e-mail, copy e-mail, night mode).
+DEMO_USERS = [
+    ("Sanne", "de Vries", "201", True, "sanne@bakkerij.example", "kantoor@bakkerij.example", "follow"),
+    ("Kees", "de Vries", "202", True, "kees@bakkerij.example", "", "follow"),
+    ("Fatima", "El Amrani", "203", True, "fatima@bakkerij.example", "", "off"),
+    ("Jeroen", "Bakker", "204", False, "", "", "follow"),
+    ("Lotte", "Jansen", "205", True, "lotte@bakkerij.example", "kantoor@bakkerij.example", "follow"),
+    ("Mohamed", "Yilmaz", "206", False, "", "", "on"),
+    ("Anouk", "Visser", "207", False, "anouk@bakkerij.example", "", "follow"),
+    ("Daan", "Smit", "208", True, "", "", "follow"),
+    ("Eva", "Mulder", "209", False, "", "", "off"),
+    ("Thomas", "de Boer", "210", False, "thomas@bakkerij.example", "", "follow"),
+    ("Winkel", "Centrum", "220", True, "winkel@bakkerij.example", "kantoor@bakkerij.example", "on"),
+    ("Bezorgdienst", "De Vries", "230", False, "", "", "follow"),
+]
 
 
 def load(organisations: dict[str, Organisation]) -> None:
     bakkerij = organisations["bakkerij"]
-    if NightMode.objects.filter(organisation=bakkerij).exists():
-        return
-    services.night_mode_update(
-        organisation=bakkerij,
-        by=None,
-        setting=NightModeSetting.AUTO,
-        time_schedule=TimeSchedule.objects.get(organisation=bakkerij, name="Openingstijden"),
-        holiday_schedule=HolidaySchedule.objects.filter(organisation=bakkerij).order_by("-pk").first(),
-    )
+    if not NightMode.objects.filter(organisation=bakkerij).exists():
+        services.night_mode_update(
+            organisation=bakkerij,
+            by=None,
+            setting=NightModeSetting.AUTO,
+            time_schedule=TimeSchedule.objects.get(organisation=bakkerij, name="Openingstijden"),
+            holiday_schedule=HolidaySchedule.objects.filter(organisation=bakkerij).order_by("-pk").first(),
+        )
+    if not PbxUser.objects.filter(organisation=bakkerij).exists():
+        _load_users(bakkerij)
+
+
+def _load_users(bakkerij: Organisation) -> None:
+    # The last numbers of the pool, so the first ones stay free to try the number choice with.
+    numbers = list(PhoneNumber.objects.filter(organisation=bakkerij).order_by("-number"))
+    users: dict[str, PbxUser] = {}
+    for first, last, extension, external, email, copy, night in DEMO_USERS:
+        users[extension] = user_services.pbx_user_create(
+            organisation=bakkerij,
+            by=None,
+            first_name=first,
+            last_name=last,
+            extension=extension,
+            phone_number=numbers.pop(0) if external and numbers else None,
+            values={
+                "voicemail_enabled": bool(email),
+                "voicemail_email": email,
+                "voicemail_copy_email": copy,
+                "night_mode": night,
+            },
+        )
+
+    def to(extension: str) -> DestinationValue:
+        return DestinationValue("entry", users[extension].entry)
+
+    forwards: dict[str, dict[str, Any]] = {
+        "201": {"forward_no_answer": to("202"), "forward_no_answer_seconds": 15},
+        "202": {"forward_busy": DestinationValue("voicemail"), "forward_unreachable": to("201")},
+        "204": {"forward_always": DestinationValue("external", None, "+31612345678")},
+        "206": {"forward_no_answer": to("220"), "forward_unreachable": DestinationValue("voicemail")},
+        "208": {"forward_unreachable": DestinationValue("external", None, "+31687654321")},
+        "220": {"no_messages": True, "after_greeting": "forward", "after_greeting_to": to("201")},
+        "230": {"forward_always": to("220")},
+    }
+    for extension, values in forwards.items():
+        user_services.pbx_user_update(user=users[extension], by=None, values=values)
+    for extension, frequency in (("201", 440.0), ("220", 523.0)):
+        greeting = SimpleUploadedFile("begroeting.wav", tone_wav(1.5, frequency=frequency))
+        user_services.pbx_user_set_greeting(user=users[extension], by=None, upload=greeting)

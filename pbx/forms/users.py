@@ -41,8 +41,12 @@ def _number_field() -> NumberChoiceField:
 
 
 class UserNamesMixin(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=60, required=False)
-    last_name = forms.CharField(label=_("Last name"), max_length=80, required=False)
+    first_name = forms.CharField(
+        label=_("First name"), max_length=60, error_messages={"required": _("Enter the user's first name.")}
+    )
+    last_name = forms.CharField(
+        label=_("Last name"), max_length=80, error_messages={"required": _("Enter the user's last name.")}
+    )
     extension = forms.CharField(
         label=_("Extension"),
         max_length=10,
@@ -141,6 +145,8 @@ class PbxUserForm(VersionedFormMixin, UserNamesMixin):
         for name in DESTINATIONS:
             field = self.fields[name]
             assert isinstance(field, DestinationField)
+            # A MultiWidget's <label> points at no input: name the choice itself.
+            field.widget.widgets[0].attrs["aria-label"] = str(field.label)
             if first is None:
                 field.set_choices(user.organisation, itself=user.entry)
                 first = field

@@ -42,8 +42,10 @@ AUDIO_MESSAGES = {
 class Upload(Protocol):
     """What a greeting is read from: Django's UploadedFile (or any file with a name and size)."""
 
-    name: str | None
-    size: int | None
+    @property
+    def name(self) -> str | None: ...
+    @property
+    def size(self) -> int | None: ...
 
     def read(self, size: int = -1, /) -> bytes: ...
 

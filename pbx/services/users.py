@@ -108,9 +108,12 @@ def _save_new(user: PbxUser, base: str) -> None:
 
 
 def _check_names(first_name: str, last_name: str) -> dict[str, list[str]]:
-    if not first_name and not last_name:
-        return {"first_name": [_("Enter a first name or a last name.")]}
-    return {}
+    errors: dict[str, list[str]] = {}
+    if not first_name:
+        errors["first_name"] = [_("Enter the user's first name.")]
+    if not last_name:
+        errors["last_name"] = [_("Enter the user's last name.")]
+    return errors
 
 
 def _apply(user: PbxUser, values: Mapping[str, Any], itself: DirectoryEntry | None) -> dict[str, list[str]]:
