@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from datetime import time
 from typing import Any
 
 from django import forms
@@ -12,7 +11,7 @@ from core import validators
 from core.versioning import VersionedFormMixin
 
 from . import engine
-from .models import Weekday
+from .models import HolidayEntry, TimeRange, Weekday
 from .services import EntryData
 
 WEEKDAYS_ALL = 7  # "Monday to Friday"
@@ -50,10 +49,8 @@ class TimeRangeForm(forms.Form):
             raise forms.ValidationError(
                 _("Fill in a day, a from time and a to time, or leave the row empty.")
             )
-        if start == end and start != time(0):
-            raise forms.ValidationError(
-                _("From and to are the same. Choose an end after the start (00:00 means midnight).")
-            )
+        # The rules themselves are the model's, so the service (and CSV import, API) apply them too.
+        TimeRange(weekday=weekday, start=start, end=end).clean()
         return data
 
     def ranges(self) -> list[engine.WeeklyRange]:
@@ -124,15 +121,13 @@ class HolidayEntryForm(forms.Form):
         if not data.get("start_date"):
             raise forms.ValidationError(_("Fill in the date, or leave the row empty."))
         data["end_date"] = data.get("end_date") or data["start_date"]
-        if data["end_date"] < data["start_date"]:
-            raise forms.ValidationError(_("The end date is before the start date."))
-        if (data.get("start_time") is None) != (data.get("end_time") is None):
-            raise forms.ValidationError(_("Fill in both times, or neither for whole days."))
-        if data.get("start_time") and (data["start_date"], data["start_time"]) >= (
-            data["end_date"],
-            data["end_time"],
-        ):
-            raise forms.ValidationError(_("The end is not after the start."))
+        # The rules themselves are the model's (HolidayEntry.clean), which the service applies too.
+        HolidayEntry(
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            start_time=data.get("start_time"),
+            end_time=data.get("end_time"),
+        ).clean()
         return data
 
     def entry(self) -> EntryData | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -81,6 +81,12 @@ class TimeRange(models.Model):
 
     def as_engine(self) -> engine.WeeklyRange:
         return engine.WeeklyRange(self.weekday, self.start, self.end)
+
+    def clean(self) -> None:
+        if self.start is not None and self.start == self.end and self.start != time(0):
+            raise ValidationError(
+                _("From and to are the same. Choose an end after the start (00:00 means midnight).")
+            )
 
 
 class HolidaySchedule(models.Model):
