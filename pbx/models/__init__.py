@@ -9,6 +9,7 @@ from .destination import (
 )
 from .directory import DirectoryEntry, EntryKind
 from .greeting import Greeting
+from .hunt_groups import Distribution, HuntGroup, HuntGroupMember
 from .night_mode import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeFollow, NightModeSetting
 from .users import AfterGreeting, PbxUser
 
@@ -18,8 +19,11 @@ __all__ = [
     "DestinationKindChoice",
     "DestinationType",
     "DirectoryEntry",
+    "Distribution",
     "EntryKind",
     "Greeting",
+    "HuntGroup",
+    "HuntGroupMember",
     "NightMode",
     "NightModeFollow",
     "NightModeSetting",
