@@ -10,12 +10,14 @@ from .destination import (
 from .directory import DirectoryEntry, EntryKind
 from .greeting import Greeting
 from .hunt_groups import Distribution, HuntGroup, HuntGroupMember
+from .ivr import AfterHours, IvrKey, IvrMenu, IvrPart, KeyMode
 from .night_mode import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeFollow, NightModeSetting
 from .users import AfterGreeting, PbxUser
 
 __all__ = [
     "COMPANY_VOICEMAIL",
     "AfterGreeting",
+    "AfterHours",
     "DestinationKindChoice",
     "DestinationType",
     "DirectoryEntry",
@@ -24,6 +26,10 @@ __all__ = [
     "Greeting",
     "HuntGroup",
     "HuntGroupMember",
+    "IvrKey",
+    "IvrMenu",
+    "IvrPart",
+    "KeyMode",
     "NightMode",
     "NightModeFollow",
     "NightModeSetting",
