@@ -8,7 +8,7 @@ from core.admin_mixins import PbxDocumentAdminMixin
 from core.models import PbxSync
 from core.revision import queue_push
 
-from .models import DirectoryEntry, Greeting, NightMode, PbxUser
+from .models import DirectoryEntry, Greeting, IvrKey, IvrMenu, NightMode, PbxUser
 
 
 @admin.register(PbxSync)
@@ -78,6 +78,54 @@ class PbxUserAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # Users are created in the portal, with their directory entry.
+
+
+class IvrKeyInline(admin.TabularInline):
+    model = IvrKey
+    extra = 0
+    raw_id_fields = ["destination_entry"]
+
+
+@admin.register(IvrMenu)
+class IvrMenuAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "organisation", "entry", "time_schedule", "night_mode"]
+    list_select_related = ["organisation", "entry__phone_number", "time_schedule"]
+    list_filter = ["night_mode", "after_hours"]
+    search_fields = ["entry__name", "entry__extension", "organisation__name"]
+    # Ids rather than drop-downs of every organisation's entries, schedules and greetings.
+    raw_id_fields = [
+        "entry",
+        "time_schedule",
+        "holiday_schedule",
+        "business_greeting",
+        "after_greeting",
+        *(f"{prefix}_entry" for prefix in IvrMenu.DESTINATIONS),
+    ]
+    readonly_fields = ["organisation"]
+    inlines = [IvrKeyInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # Menus are created in the portal, with their directory entry.
+
+
+class HuntGroupMemberInline(admin.TabularInline):
+    model = HuntGroupMember
+    extra = 0
+    raw_id_fields = ["member"]
+
+
+@admin.register(HuntGroup)
+class HuntGroupAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "organisation", "entry", "distribution", "rings", "night_mode"]
+    list_select_related = ["organisation", "entry__phone_number"]
+    list_filter = ["distribution", "night_mode"]
+    search_fields = ["entry__name", "entry__extension", "organisation__name"]
+    raw_id_fields = ["entry", "overflow_entry"]
+    readonly_fields = ["organisation"]
+    inlines = [HuntGroupMemberInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # Groups are created in the portal, with their directory entry.
 
 
 @admin.register(Greeting)

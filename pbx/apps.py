@@ -19,5 +19,11 @@ class PbxConfig(AppConfig):
         register_section("users", render_users, order=40, models=(PbxUser, DirectoryEntry, Greeting))
         # Hunt groups and IVR menus are lists of keyed objects, empty until those objects exist
         # (docs/pbx-config.md).
-        for order, name in ((50, "hunt_groups"), (60, "ivr_menus")):
+        for order, name in ((50, "hunt_groups"),):
             register_section(name, lambda organisation: [], order=order)
+        from .document.ivr import render_ivr_menus
+        from .models import IvrKey, IvrMenu
+
+        register_section(
+            "ivr_menus", render_ivr_menus, order=60, models=(IvrMenu, IvrKey, DirectoryEntry, Greeting)
+        )

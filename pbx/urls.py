@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import night_mode, sync_status, users
+from .views import ivr, night_mode, sync_status, users
 
 app_name = "pbx"
 urlpatterns = [
@@ -16,6 +16,22 @@ urlpatterns = [
         "gebruikers/<id:pk>/begroeting/verwijderen/", users.user_greeting_remove, name="user_greeting_remove"
     ),
     path("gebruikers/<id:pk>/verwijderen/", users.user_delete, name="user_delete"),
+    path("keuzemenus/", ivr.ivr_list, name="ivr_menus"),
+    path("keuzemenus/nieuw/", ivr.ivr_create, name="ivr_create"),
+    path("keuzemenus/<id:pk>/", ivr.ivr_edit, name="ivr_edit"),
+    path("keuzemenus/<id:pk>/begroeting/werktijd/", ivr.ivr_greeting_business, name="ivr_greeting_business"),
+    path("keuzemenus/<id:pk>/begroeting/na-werktijd/", ivr.ivr_greeting_after, name="ivr_greeting_after"),
+    path(
+        "keuzemenus/<id:pk>/begroeting/werktijd/verwijderen/",
+        ivr.ivr_greeting_business_remove,
+        name="ivr_greeting_business_remove",
+    ),
+    path(
+        "keuzemenus/<id:pk>/begroeting/na-werktijd/verwijderen/",
+        ivr.ivr_greeting_after_remove,
+        name="ivr_greeting_after_remove",
+    ),
+    path("keuzemenus/<id:pk>/verwijderen/", ivr.ivr_delete, name="ivr_delete"),
     path("status/", sync_status.sync_status, name="sync_status"),
     path("status/opnieuw/", sync_status.sync_retry, name="sync_retry"),
 ]
