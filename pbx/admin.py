@@ -8,7 +8,7 @@ from core.admin_mixins import PbxDocumentAdminMixin
 from core.models import PbxSync
 from core.revision import queue_push
 
-from .models import DirectoryEntry, Greeting, IvrKey, IvrMenu, NightMode, PbxUser
+from .models import DirectoryEntry, Greeting, HuntGroup, HuntGroupMember, IvrKey, IvrMenu, NightMode, PbxUser
 
 
 @admin.register(PbxSync)
@@ -106,6 +106,26 @@ class IvrMenuAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # Menus are created in the portal, with their directory entry.
+
+
+class HuntGroupMemberInline(admin.TabularInline):
+    model = HuntGroupMember
+    extra = 0
+    raw_id_fields = ["member"]
+
+
+@admin.register(HuntGroup)
+class HuntGroupAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
+    list_display = ["__str__", "organisation", "entry", "distribution", "rings", "night_mode"]
+    list_select_related = ["organisation", "entry__phone_number"]
+    list_filter = ["distribution", "night_mode"]
+    search_fields = ["entry__name", "entry__extension", "organisation__name"]
+    raw_id_fields = ["entry", "overflow_entry"]
+    readonly_fields = ["organisation"]
+    inlines = [HuntGroupMemberInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # Groups are created in the portal, with their directory entry.
 
 
 class HuntGroupMemberInline(admin.TabularInline):

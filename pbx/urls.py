@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ivr, night_mode, sync_status, users
+from .views import hunt_groups, ivr, night_mode, sync_status, users
 
 app_name = "pbx"
 urlpatterns = [
@@ -32,6 +32,11 @@ urlpatterns = [
         name="ivr_greeting_after_remove",
     ),
     path("keuzemenus/<id:pk>/verwijderen/", ivr.ivr_delete, name="ivr_delete"),
+    path("belgroepen/", hunt_groups.hunt_group_list, name="hunt_groups"),
+    path("belgroepen/nieuw/", hunt_groups.hunt_group_create, name="hunt_group_create"),
+    path("belgroepen/<id:pk>/", hunt_groups.hunt_group_edit, name="hunt_group_edit"),
+    path("belgroepen/<id:pk>/leden/", hunt_groups.hunt_group_members, name="hunt_group_members"),
+    path("belgroepen/<id:pk>/verwijderen/", hunt_groups.hunt_group_delete, name="hunt_group_delete"),
     path("status/", sync_status.sync_status, name="sync_status"),
     path("status/opnieuw/", sync_status.sync_retry, name="sync_retry"),
 ]

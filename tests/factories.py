@@ -14,7 +14,7 @@ from django.utils.datastructures import MultiValueDict
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
 from core.tenancy import current_membership
 from mobile.models import Subscription, SubscriptionKind
-from pbx.models import DirectoryEntry, EntryKind, PbxUser
+from pbx.models import DirectoryEntry, EntryKind, HuntGroup, PbxUser
 from schedules.models import HolidaySchedule, TimeSchedule
 
 PASSWORD = "demo-portaal"
@@ -142,6 +142,21 @@ class PbxUserFactory(factory.django.DjangoModelFactory):
     app_username = factory.Sequence(lambda n: f"gebruiker{n}")
 
 
+class HuntGroupFactory(factory.django.DjangoModelFactory):
+    """A hunt group with its directory entry (an extension, no members unless added)."""
+
+    class Meta:
+        model = HuntGroup
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    entry = factory.SubFactory(
+        DirectoryEntryFactory,
+        organisation=factory.SelfAttribute("..organisation"),
+        kind=EntryKind.HUNT_GROUP,
+        name=factory.Sequence(lambda n: f"Belgroep {n}"),
+    )
+
+
 # One factory per tenant model a URL can name by id: the tenancy sweep makes a real object of
 # the right model for another organisation with it (tests/url_sweep.py, URL_OBJECTS).
 TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
@@ -150,6 +165,7 @@ TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
     TimeSchedule: TimeScheduleFactory,
     HolidaySchedule: HolidayScheduleFactory,
     PbxUser: PbxUserFactory,
+    HuntGroup: HuntGroupFactory,
 }
 
 

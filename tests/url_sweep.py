@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Membership
 from core.tenancy import acts_on_tenant
 from mobile.models import Subscription
-from pbx.models import PbxUser
+from pbx.models import HuntGroup, PbxUser
 from schedules.models import HolidaySchedule, TimeSchedule
 
 # URL name -> the model whose primary key the URL's `<id:pk>` names.
@@ -33,6 +33,9 @@ URL_OBJECTS: dict[str, type[Model]] = {
     "pbx:user_greeting": PbxUser,
     "pbx:user_greeting_remove": PbxUser,
     "pbx:user_delete": PbxUser,
+    "pbx:hunt_group_edit": HuntGroup,
+    "pbx:hunt_group_members": HuntGroup,
+    "pbx:hunt_group_delete": HuntGroup,
     "schedules:time_detail": TimeSchedule,
     "schedules:time_delete": TimeSchedule,
     "schedules:holiday_detail": HolidaySchedule,

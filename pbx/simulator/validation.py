@@ -368,6 +368,39 @@ USER = obj(
     }
 )
 
+
+def _hunt_group_number(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    if value["extension"] is None and value["external_number"] is None:
+        _fail(errors, _at(path, "extension"), "a hunt group needs an extension or an external_number")
+
+
+def _hunt_group_members(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    seen: set[str] = set()
+    for index, key in enumerate(value["members"]):
+        if key in seen:
+            _fail(errors, _at(_at(path, "members"), index), f"{key!r} is a member twice")
+        seen.add(key)
+
+
+HUNT_GROUP = obj(
+    {
+        "key": text(),
+        "name": text(200),
+        "first_name": nullable(text(60)),
+        "last_name": nullable(text(80)),
+        "extension": nullable(extension()),
+        "external_number": nullable(e164()),
+        "distribution": one_of("circular", "fixed_order", "simultaneous", "uniform"),
+        "rings": integer(1, 20),
+        "move_on": boolean(),
+        "members": list_of(text()),
+        "overflow": nullable(obj({"after_seconds": integer(10, 600), "destination": destination()})),
+        "night_mode": one_of("follow", "on", "off"),
+    },
+    rules=(_hunt_group_number, _hunt_group_members),
+)
+
+
 CONFIG = obj(
     {
         "schema_version": integer(SCHEMA_VERSION, SCHEMA_VERSION),
@@ -381,7 +414,7 @@ CONFIG = obj(
             }
         ),
         "users": list_of(USER, unique_key=True),
-        "hunt_groups": _keyed_objects(),
+        "hunt_groups": list_of(HUNT_GROUP, unique_key=True),
         "ivr_menus": _keyed_objects(),
     },
     optional=frozenset({"hunt_groups", "ivr_menus"}),
@@ -410,7 +443,39 @@ def _destinations(config: dict[str, Any]) -> list[tuple[str, Any]]:
         if isinstance(forwarding, dict):
             for field in ("always", "busy", "no_answer", "unreachable"):
                 found.append((f"{path}.forwarding.{field}", forwarding.get(field)))
+    found.extend(_hunt_group_destinations(config))
     return found
+
+
+def _hunt_group_destinations(config: dict[str, Any]) -> list[tuple[str, Any]]:
+    found: list[tuple[str, Any]] = []
+    groups = config.get("hunt_groups")
+    for index, group in enumerate(groups if isinstance(groups, list) else []):
+        overflow = group.get("overflow") if isinstance(group, dict) else None
+        if isinstance(overflow, dict):
+            found.append((f"hunt_groups[{index}].overflow.destination", overflow.get("destination")))
+    return found
+
+
+def _hunt_group_references(config: dict[str, Any], errors: list[str], keys: dict[str, set[str]]) -> None:
+    """Members are users of the document; a group does not overflow to itself (the call would loop)."""
+    groups = config.get("hunt_groups")
+    for index, group in enumerate(groups if isinstance(groups, list) else []):
+        if not isinstance(group, dict):
+            continue
+        path = _at("hunt_groups", index)
+        members = group.get("members")
+        for position, key in enumerate(members if isinstance(members, list) else []):
+            if isinstance(key, str) and key not in keys["users"]:
+                _fail(errors, _at(_at(path, "members"), position), f"{key!r} is not a user of this document")
+        overflow = group.get("overflow")
+        target = overflow.get("destination") if isinstance(overflow, dict) else None
+        if (
+            isinstance(target, dict)
+            and target.get("type") == "hunt_group"
+            and target.get("key") == group.get("key")
+        ):
+            _fail(errors, f"{path}.overflow.destination", "a hunt group cannot overflow to itself")
 
 
 def _cross_references(config: dict[str, Any], errors: list[str], has_audio: AudioCheck | None) -> None:
@@ -441,6 +506,7 @@ def _cross_references(config: dict[str, Any], errors: list[str], has_audio: Audi
                 else:
                     seen[value] = path
     everywhere = set().union(*keys.values())
+    _hunt_group_references(config, errors, keys)
     for path, target in _destinations(config):
         if not isinstance(target, dict) or target.get("type") not in ENTRY_TYPES:
             continue

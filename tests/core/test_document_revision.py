@@ -21,7 +21,16 @@ from forms_in_html import form_data
 from accounts.models import Organisation
 from core.document import document_models
 from core.models import PbxSync
-from pbx.models import DirectoryEntry, Greeting, NightMode, NightModeSetting, PbxUser
+from pbx.models import (
+    DirectoryEntry,
+    Greeting,
+    HuntGroup,
+    HuntGroupMember,
+    NightMode,
+    NightModeSetting,
+    PbxUser,
+)
+from pbx.services import hunt_groups as hunt_group_services
 from pbx.services.night_mode import night_mode_update
 from pbx.simulator import RunningSimulator
 from pbx.sync.render import render
@@ -30,7 +39,7 @@ from schedules import services as schedule_services
 from schedules.models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule
 from telephony.models import CallBarring
 from telephony.services import call_barring_update
-from tests.factories import PbxUserFactory
+from tests.factories import HuntGroupFactory, PbxUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +120,20 @@ def _pbx_user(org: Organisation) -> PbxUser:
     return PbxUserFactory(organisation=org, first_name="Anna", last_name="de Boer", entry__extension="201")
 
 
+def _hunt_group(org: Organisation) -> HuntGroup:
+    """A group of two members (a reorder changes the document)."""
+    group = HuntGroupFactory(organisation=org, entry__extension="300", entry__name="Verkoop")
+    members = [PbxUserFactory(organisation=org, entry__extension=ext).entry_id for ext in ("211", "212")]
+    hunt_group_services.hunt_group_set_members(group=group, by=None, members=members)
+    return group
+
+
+def _reverse_members(data: dict[str, list[str]]) -> None:
+    assert len(data.get("order", [])) == 2, sorted(data)
+    data["order"] = data["order"][::-1]
+    data["reorder"] = ["1"]
+
+
 def _admin_url(obj: object, action: str = "change") -> str:
     meta = obj._meta  # type: ignore[attr-defined]
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_{action}", args=[obj.pk])  # type: ignore[attr-defined]
@@ -165,6 +188,12 @@ PORTAL: dict[type, Path] = {
     DirectoryEntry: Path(
         lambda org: reverse("pbx:user_edit", args=[_pbx_user(org).pk]), "extension", _set("extension", "205")
     ),
+    HuntGroup: Path(
+        lambda org: reverse("pbx:hunt_group_edit", args=[_hunt_group(org).pk]), "rings", _set("rings", "6")
+    ),
+    HuntGroupMember: Path(
+        lambda org: reverse("pbx:hunt_group_members", args=[_hunt_group(org).pk]), "order", _reverse_members
+    ),
 }
 
 ADMIN: dict[type, Path] = {
@@ -185,6 +214,10 @@ ADMIN: dict[type, Path] = {
     ),
     PbxUser: Path(lambda org: _admin_url(_pbx_user(org)), "first_name", _set("first_name", "Anneke")),
     DirectoryEntry: Path(lambda org: _admin_url(_pbx_user(org).entry), "extension", _set("extension", "205")),
+    HuntGroup: Path(lambda org: _admin_url(_hunt_group(org)), "rings", _set("rings", "6")),
+    HuntGroupMember: Path(
+        lambda org: _admin_url(_hunt_group(org)), "members-0-position", _set("members-0-position", "9")
+    ),
 }
 
 # Deleting through the admin (rows of TimeRange and HolidayEntry are deleted in their parent's form).
@@ -195,6 +228,7 @@ ADMIN_DELETE: dict[type, Callable[[Organisation], Any]] = {
     HolidaySchedule: _holiday_schedule,
     PbxUser: _pbx_user,
     DirectoryEntry: lambda org: _pbx_user(org).entry,
+    HuntGroup: _hunt_group,
 }
 
 # Rows the document reads that nothing changes in place: a greeting is its content (sha256); another

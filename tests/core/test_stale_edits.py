@@ -24,7 +24,8 @@ from django_scopes import scopes_disabled
 from accounts.models import Organisation
 from mobile import services as mobile_services
 from mobile.models import MobileDefaults, Subscription, VoicemailRequest
-from pbx.models import NightMode, PbxUser
+from pbx.models import HuntGroup, NightMode, PbxUser
+from pbx.services import hunt_groups as hunt_group_services
 from pbx.services import night_mode as night_services
 from pbx.services import users as pbx_user_services
 from schedules import engine
@@ -344,6 +345,22 @@ def _pbx_user(org: Organisation) -> Scenario:
     )
 
 
+def _hunt_group(org: Organisation) -> Scenario:
+    group = hunt_group_services.hunt_group_create(organisation=org, by=None, name="Verkoop", extension="300")
+    return Scenario(
+        url=reverse("pbx:hunt_group_edit", args=[group.pk]),
+        someone_else=lambda: hunt_group_services.hunt_group_update(
+            group=group, by=None, values={"last_name": "Bakkerij"}
+        ),
+        typed={"first_name": "Sales"},
+        stored=lambda: (lambda g: (g.first_name, g.last_name))(HuntGroup.objects.get(pk=group.pk)),
+        theirs=("", "Bakkerij"),
+        theirs_shown="Bakkerij wijkt af van uw invoer",
+        mine=("Sales", ""),
+        mine_shown='value="Sales"',
+    )
+
+
 EDIT_PAGES: dict[str, Callable[[Organisation], Scenario]] = {
     "pbx:night_mode": _night_mode,
     "telephony:index": _call_barring,
@@ -354,6 +371,7 @@ EDIT_PAGES: dict[str, Callable[[Organisation], Scenario]] = {
     "organisation_settings": _organisation_settings,
     "mobile:business_voicemail": _business_voicemail,
     "pbx:user_edit": _pbx_user,
+    "pbx:hunt_group_edit": _hunt_group,
 }
 
 # The forms of the layout on every page: not an edit of the page's object.
@@ -370,6 +388,12 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "pbx:user_create": "creates a new PBX user: there is no stored version to be stale against",
     "pbx:user_password": "sets a new app password, typed in full each time; it does not edit the user's settings",
     "pbx:user_delete": "a confirmation with no typed values",
+    "pbx:hunt_group_create": "creates a new hunt group: there is no stored version to be stale against",
+    "pbx:hunt_group_members": (
+        "one-click member actions (add, remove, up, down); a drag-and-drop reorder names every member "
+        "and is refused when the members changed in the meantime"
+    ),
+    "pbx:hunt_group_delete": "a confirmation with no typed values",
 }
 
 
@@ -434,6 +458,7 @@ def test_it_knows_every_edit_page(admin_client, org):
                 *Subscription.objects.filter(organisation=org).values_list("pk", flat=True),
                 *org.memberships.values_list("pk", flat=True),
                 *PbxUser.objects.filter(organisation=org).values_list("pk", flat=True),
+                *HuntGroup.objects.filter(organisation=org).values_list("pk", flat=True),
             }
         )
     found: set[str] = set()

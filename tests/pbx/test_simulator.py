@@ -32,6 +32,26 @@ ROOT = Path(__file__).resolve().parents[2]
 MakeConfig = Callable[..., dict[str, Any]]
 
 
+def _group(key: str = "g1", **changes: Any) -> dict[str, Any]:
+    """A valid hunt group of the fixture's users (docs/pbx-config.md, "hunt_groups")."""
+    group: dict[str, Any] = {
+        "key": key,
+        "name": "Verkoop",
+        "first_name": None,
+        "last_name": None,
+        "extension": "300",
+        "external_number": None,
+        "distribution": "circular",
+        "rings": 4,
+        "move_on": True,
+        "members": ["u1", "u2"],
+        "overflow": {"after_seconds": 60, "destination": {"type": "voicemail"}},
+        "night_mode": "follow",
+    }
+    group.update(changes)
+    return group
+
+
 @pytest.fixture
 def http(pbx_simulator: RunningSimulator, pbx_token: str) -> Iterator[httpx.Client]:
     with httpx.Client(
@@ -311,7 +331,7 @@ MALFORMED = [
     (_set("users.0.extension", None), "users[0].extension: expected an extension"),
     (_set("users.1.extension", "201"), "users[1].extension: 201 is also the extension of users[0]"),
     (
-        _set("hunt_groups", [{"key": "g1", "extension": "202"}]),
+        _set("hunt_groups", [_group(extension="202")]),
         "hunt_groups[0].extension: 202 is also the extension of users[1]",
     ),
     (_set("users.1.external_number", "0201234567"), "users[1].external_number: expected an E.164 number"),
@@ -377,7 +397,7 @@ def test_it_reports_where_a_document_is_malformed(
 
 def test_it_accepts_the_valid_fixture_and_keyed_sections(make_config: MakeConfig) -> None:
     config = make_config()
-    config["hunt_groups"] = [{"key": "g1", "anything": [1, 2]}, {"key": "g2"}]
+    config["hunt_groups"] = [_group("g1"), _group("g2", extension="301", overflow=None, members=[])]
     config["ivr_menus"] = []
     config["users"][1]["forwarding"]["always"] = {"type": "hunt_group", "key": "g2"}
 
