@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from pbx.domain.ivr import KEYPAD
 from pbx.domain.numbering import ExtensionProblem, extension_problem
 
 SCHEMA_VERSION = 2
@@ -401,6 +402,62 @@ HUNT_GROUP = obj(
 )
 
 
+def _ivr_menu_number(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    if value["extension"] is None and value["external_number"] is None:
+        _fail(errors, _at(path, "extension"), "an IVR menu needs an extension or an external_number")
+
+
+def _ivr_after_hours(value: dict[str, Any], path: str, errors: list[str]) -> None:
+    if value["action"] == "menu":
+        if value["menu"] is None:
+            _fail(errors, _at(path, "menu"), "is required when the action is menu")
+        if value["destination"] is not None:
+            _fail(errors, _at(path, "destination"), "must be null when the action is menu")
+    else:
+        if value["destination"] is None:
+            _fail(errors, _at(path, "destination"), "is required when the action is destination")
+        if value["menu"] is not None:
+            _fail(errors, _at(path, "menu"), "must be null when the action is destination")
+
+
+AUDIO = obj({"audio": matching(SHA256, "a sha256 in lowercase hex")})
+# One part of an IVR menu (business hours, after hours): a greeting, the keys, the reception.
+IVR_PART = obj(
+    {
+        "greeting": nullable(AUDIO),
+        "keys": list_of(
+            obj({"key": one_of(*KEYPAD), "announce": boolean(), "destination": destination()}),
+            unique_key=True,
+        ),
+        "reception": nullable(destination()),
+    }
+)
+IVR_MENU = obj(
+    {
+        "key": text(),
+        "name": text(200),
+        "first_name": nullable(text(60)),
+        "last_name": nullable(text(80)),
+        "extension": nullable(extension()),
+        "external_number": nullable(e164()),
+        "time_schedule": text(),
+        "holiday_schedule": nullable(text()),
+        "business_hours": IVR_PART,
+        "after_hours": obj(
+            {
+                "action": one_of("menu", "destination"),
+                "menu": nullable(IVR_PART),
+                "destination": nullable(destination()),
+            },
+            rules=(_ivr_after_hours,),
+        ),
+        "reception_seconds": integer(3, 60),
+        "night_mode": one_of("follow", "on", "off"),
+        "night_destination": nullable(destination()),
+    },
+    rules=(_ivr_menu_number,),
+)
+
 CONFIG = obj(
     {
         "schema_version": integer(SCHEMA_VERSION, SCHEMA_VERSION),
@@ -415,7 +472,7 @@ CONFIG = obj(
         ),
         "users": list_of(USER, unique_key=True),
         "hunt_groups": list_of(HUNT_GROUP, unique_key=True),
-        "ivr_menus": _keyed_objects(),
+        "ivr_menus": list_of(IVR_MENU, unique_key=True),
     },
     optional=frozenset({"hunt_groups", "ivr_menus"}),
     rules=(_night_mode_schedules,),
@@ -443,6 +500,7 @@ def _destinations(config: dict[str, Any]) -> list[tuple[str, Any]]:
         if isinstance(forwarding, dict):
             for field in ("always", "busy", "no_answer", "unreachable"):
                 found.append((f"{path}.forwarding.{field}", forwarding.get(field)))
+    found.extend(_ivr_menu_destinations(config))
     found.extend(_hunt_group_destinations(config))
     return found
 
@@ -478,6 +536,66 @@ def _hunt_group_references(config: dict[str, Any], errors: list[str], keys: dict
             _fail(errors, f"{path}.overflow.destination", "a hunt group cannot overflow to itself")
 
 
+def _ivr_parts(menu: dict[str, Any], path: str) -> list[tuple[str, dict[str, Any]]]:
+    """(path, part) of the menu's business-hours part and its after-hours menu, where they are objects."""
+    parts = []
+    if isinstance(menu.get("business_hours"), dict):
+        parts.append((f"{path}.business_hours", menu["business_hours"]))
+    after = menu.get("after_hours")
+    if isinstance(after, dict) and isinstance(after.get("menu"), dict):
+        parts.append((f"{path}.after_hours.menu", after["menu"]))
+    return parts
+
+
+def _ivr_menus(config: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    menus = config.get("ivr_menus")
+    return [
+        (_at("ivr_menus", index), menu)
+        for index, menu in enumerate(menus if isinstance(menus, list) else [])
+        if isinstance(menu, dict)
+    ]
+
+
+def _ivr_menu_destinations(config: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Every key's destination, the receptions, the after-hours and the night destination."""
+    found: list[tuple[str, Any]] = []
+    for path, menu in _ivr_menus(config):
+        for part_path, part in _ivr_parts(menu, path):
+            keys = part.get("keys")
+            for index, key in enumerate(keys if isinstance(keys, list) else []):
+                if isinstance(key, dict):
+                    found.append((f"{part_path}.keys[{index}].destination", key.get("destination")))
+            found.append((f"{part_path}.reception", part.get("reception")))
+        after = menu.get("after_hours")
+        if isinstance(after, dict):
+            found.append((f"{path}.after_hours.destination", after.get("destination")))
+        found.append((f"{path}.night_destination", menu.get("night_destination")))
+    return found
+
+
+def _ivr_menu_references(config: dict[str, Any], errors: list[str], has_audio: AudioCheck | None) -> None:
+    """The menus' schedules exist in the document and their greetings have been uploaded."""
+    schedules = config.get("schedules")
+    known: dict[str, set[str]] = {"time": set(), "holiday": set()}
+    for kind in known:
+        listed = schedules.get(kind) if isinstance(schedules, dict) else None
+        for schedule in listed if isinstance(listed, list) else []:
+            if isinstance(schedule, dict) and isinstance(schedule.get("key"), str):
+                known[kind].add(schedule["key"])
+    for path, menu in _ivr_menus(config):
+        for field, kind in (("time_schedule", "time"), ("holiday_schedule", "holiday")):
+            key = menu.get(field)
+            if isinstance(key, str) and key not in known[kind]:
+                _fail(errors, f"{path}.{field}", f"refers to unknown {kind} schedule {key!r}")
+        if has_audio is None:
+            continue
+        for part_path, part in _ivr_parts(menu, path):
+            greeting = part.get("greeting")
+            audio = greeting.get("audio") if isinstance(greeting, dict) else None
+            if isinstance(audio, str) and SHA256.fullmatch(audio) and not has_audio(audio):
+                _fail(errors, f"{part_path}.greeting.audio", f"audio {audio} has not been uploaded")
+
+
 def _cross_references(config: dict[str, Any], errors: list[str], has_audio: AudioCheck | None) -> None:
     """What refers to what, across users, hunt groups and IVR menus. Tolerates malformed parts (the structural
     checks report those), so that every reference problem is reported next to them."""
@@ -506,6 +624,7 @@ def _cross_references(config: dict[str, Any], errors: list[str], has_audio: Audi
                 else:
                     seen[value] = path
     everywhere = set().union(*keys.values())
+    _ivr_menu_references(config, errors, has_audio)
     _hunt_group_references(config, errors, keys)
     for path, target in _destinations(config):
         if not isinstance(target, dict) or target.get("type") not in ENTRY_TYPES:
