@@ -7,4 +7,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("PBX sync")
 
     def ready(self) -> None:
-        from . import changes  # noqa: F401  (fills every historical row's change and organisation)
+        # changes fills every historical row's change and organisation; security_events puts
+        # logins, password and e-mail changes and two-factor login in the history.
+        from . import changes, security_events  # noqa: F401

@@ -280,7 +280,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "mobile.tasks.advance_voicemail_statuses",
         "schedule": float(os.environ.get("STUDIO_POLL_SECONDS", "30")),
     },
+    # "Geschiedenis": prunes change records and historical rows older than HISTORY_RETENTION_DAYS.
+    "core-prune-history": {
+        "task": "core.tasks.prune_history",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
 }
+# How long the history ("Geschiedenis") keeps who changed what: two years by default.
+HISTORY_RETENTION_DAYS = int(os.environ.get("HISTORY_RETENTION_DAYS", "730"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_TIMEZONE = TIME_ZONE
 

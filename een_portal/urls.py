@@ -23,6 +23,7 @@ urlpatterns = [
     path("telefooncentrale/schemas/", include("schedules.urls")),
     path("telefooncentrale/", include("pbx.urls")),
     path("mobiel/", include("mobile.urls")),
+    path("geschiedenis/", include("core.urls_history")),
     path("", include("accounts.urls")),
 ]
 

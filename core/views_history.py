@@ -1,0 +1,154 @@
+"""Geschiedenis (issue 14): the organisation's history, filtered and paged, and Terugzetten.
+
+Every read goes through the current organisation; a change record of another organisation is
+a 404. Read-only members see everything; their POST to restore is refused by TenantMiddleware.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.models import Membership
+from accounts.views import safe_next
+from core.tenancy import PortalRequest, organisation_required
+
+from .history_lines import Kind, _touching, build_entries, kinds, root_kinds
+from .models import ActorKind, ChangeRecord
+from .restore import restore
+from .security_events import SECURITY_SUMMARIES
+
+PAGE_SIZE = 25
+SECURITY = "security"
+
+
+def parse_object(token: str) -> tuple[Kind, int] | None:
+    """ "pbx.pbxuser:12" -> (kind, 12); None for anything else."""
+    key, _sep, pk = (token or "").partition(":")
+    kind = kinds().get(key)
+    if kind is None or not kind.is_root or not pk.isascii() or not pk.isdigit() or len(pk) > 18:
+        return None
+    return kind, int(pk)
+
+
+class HistoryFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=gettext_lazy("Type"), required=False)
+    person = forms.ChoiceField(label=gettext_lazy("Person"), required=False)
+    start = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    object = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, members: list[Membership], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("All")),
+            (SECURITY, _("Logins and accounts")),
+            *((k.key, k.label) for k in root_kinds()),
+        ]
+        cast(forms.ChoiceField, self.fields["person"]).choices = [
+            ("", _("Everyone")),
+            *((str(m.user_id), m.user.display_name) for m in members),
+            (ActorKind.OPERATOR, _("Operator")),
+            (ActorKind.SYSTEM, _("System")),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("start") and data.get("end") and data["start"] > data["end"]:
+            raise ValidationError(
+                _("The period ends before it starts. Choose an end date after the start date.")
+            )
+        return data
+
+
+@require_GET
+@organisation_required
+def index(request: PortalRequest) -> HttpResponse:
+    organisation = request.organisation
+    members = list(
+        Membership.objects.filter(organisation=organisation).select_related("user").order_by("user__email")
+    )
+    form = HistoryFilterForm(request.GET or None, members=members)
+    records = ChangeRecord.objects.filter(organisation=organisation)
+    only = None
+    if form.is_valid():
+        data = form.cleaned_data
+        tz = ZoneInfo(organisation.time_zone)
+        if data["kind"] == SECURITY:
+            records = records.filter(summary__in=SECURITY_SUMMARIES)
+        elif data["kind"]:
+            records = records.filter(pk__in=_touching(kinds()[data["kind"]], organisation))
+        if data["person"] in (ActorKind.OPERATOR, ActorKind.SYSTEM):
+            records = records.filter(actor=data["person"])
+        elif data["person"]:
+            records = records.filter(by_id=int(data["person"]), actor=ActorKind.MEMBER)
+        if data["start"]:
+            records = records.filter(at__gte=datetime.combine(data["start"], time(), tz))
+        if data["end"]:
+            records = records.filter(at__lt=datetime.combine(data["end"] + timedelta(days=1), time(), tz))
+        if data["object"]:
+            only = parse_object(data["object"])
+            if only is None:
+                records = records.none()
+            else:
+                records = records.filter(pk__in=_touching(only[0], organisation, object_id=only[1]))
+    page = Paginator(records.select_related("by").order_by("-at", "-pk"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    entries = build_entries(list(page.object_list), organisation, only=only)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "history/index.html",
+        {
+            "form": form,
+            "page": page,
+            "entries": entries,
+            "query": query.urlencode(),
+            "only": only,
+            "SECURITY_SUMMARIES": SECURITY_SUMMARIES,
+        },
+    )
+
+
+@require_POST
+@organisation_required
+def restore_view(request: PortalRequest, pk: int) -> HttpResponse:
+    organisation = request.organisation
+    record = get_object_or_404(ChangeRecord, pk=pk, organisation=organisation)
+    back = safe_next(request, reverse("history:index"))
+    target = parse_object(request.POST.get("object", ""))
+    if (
+        target is None
+        or not ChangeRecord.objects.filter(pk=record.pk, organisation=organisation)
+        .filter(Q(pk__in=_touching(target[0], organisation, object_id=target[1])))
+        .exists()
+    ):
+        messages.error(request, _("Choose an object of this change to put back."))
+        return redirect(back)
+    kind, object_id = target
+    try:
+        restore(record=record, kind=kind, object_id=object_id, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _("Could not put it back: %(reason)s") % {"reason": " ".join(exc.messages)})
+    else:
+        messages.success(request, _("Put back as it was before this change."))
+    return redirect(back)

@@ -1,0 +1,154 @@
+"""Terugzetten (issue 14): through the services, refused with the reason on conflict, to the PBX."""
+
+from __future__ import annotations
+
+from datetime import time
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from core.history_lines import build_entries, kinds
+from core.models import ChangeRecord, PbxSync
+from core.restore import restore
+from pbx.models import PbxUser
+from pbx.services import users as user_services
+from schedules import engine
+from schedules.models import TimeSchedule
+from schedules.services import schedule_delete, time_schedule_save
+
+pytestmark = pytest.mark.django_db
+
+
+def _latest(org) -> ChangeRecord:
+    return ChangeRecord.objects.filter(organisation=org).latest("at", "pk")
+
+
+def _revision(org) -> int:
+    return PbxSync.objects.get(organisation=org).desired_revision
+
+
+def _user(org, by, extension="201"):
+    return user_services.pbx_user_create(
+        organisation=org, by=by, first_name="Jan", last_name="de Vries", extension=extension
+    )
+
+
+def test_it_puts_back_a_changed_extension_and_pushes_it(org, admin):
+    user = _user(org, admin)
+    user_services.pbx_user_update(
+        user=user, by=admin, values={"extension": "202", "voicemail_on_busy": False}
+    )
+    change = _latest(org)
+    (entry,) = build_entries([change], org)
+    assert (
+        entry.groups[0].label.startswith("PBX user Jan de Vries") or "Jan de Vries" in entry.groups[0].label
+    )
+    lines = entry.groups[0].lines
+    assert "Extensie: 201 → 202" in lines
+    before = _revision(org)
+
+    restore(record=change, kind=kinds()["pbx.pbxuser"], object_id=user.pk, by=admin)
+
+    user.refresh_from_db()
+    user.entry.refresh_from_db()
+    assert user.entry.extension == "201"
+    assert user.voicemail_on_busy is True
+    assert _revision(org) == before + 1
+    assert _latest(org).summary == "Restored to an earlier state"
+
+
+def test_it_refuses_to_put_back_an_extension_that_is_taken_now_and_says_why(org, admin):
+    user = _user(org, admin)
+    user_services.pbx_user_update(user=user, by=admin, values={"extension": "202"})
+    change = _latest(org)
+    _user(org, admin, extension="201")
+    before = _revision(org)
+
+    with pytest.raises(ValidationError) as refused:
+        restore(record=change, kind=kinds()["pbx.pbxuser"], object_id=user.pk, by=admin)
+
+    assert "201" in " ".join(refused.value.messages) or "in use" in " ".join(refused.value.messages).lower()
+    user.entry.refresh_from_db()
+    assert user.entry.extension == "202"
+    assert _revision(org) == before
+
+
+def test_it_restores_a_deleted_pbx_user_from_the_organisation_history(admin_client, org, admin):
+    user = _user(org, admin)
+    pk = user.pk
+    user_services.pbx_user_delete(user=user, by=admin)
+    change = _latest(org)
+    page = admin_client.get(reverse("history:index")).content.decode()
+    assert "Verwijderd" in page and "Terugzetten" in page
+
+    response = admin_client.post(
+        reverse("history:restore", args=[change.pk]), {"object": f"pbx.pbxuser:{pk}"}, follow=True
+    )
+
+    assert "Teruggezet" in response.content.decode()
+    restored = PbxUser.objects.get(organisation=org)
+    assert (restored.first_name, restored.entry.extension) == ("Jan", "201")
+
+
+def test_it_restores_a_deleted_time_schedule_with_its_ranges(org, admin):
+    schedule, _merged = time_schedule_save(
+        organisation=org,
+        by=admin,
+        name="Winkel",
+        ranges=[engine.WeeklyRange(0, time(8, 30), time(17, 30)), engine.WeeklyRange(5, time(9), time(12))],
+    )
+    (created,) = build_entries([_latest(org)], org)
+    assert "Tijdvak toegevoegd: maandag 08:30-17:30" in created.groups[0].lines
+    pk = schedule.pk
+    schedule_delete(schedule=schedule, by=admin)
+    change = _latest(org)
+
+    restore(record=change, kind=kinds()["schedules.timeschedule"], object_id=pk, by=admin)
+
+    again = TimeSchedule.objects.get(organisation=org, name="Winkel")
+    assert [(r.weekday, r.start, r.end) for r in again.ranges.all()] == [
+        (0, time(8, 30), time(17, 30)),
+        (5, time(9), time(12)),
+    ]
+
+
+def test_it_refuses_to_restore_a_deleted_schedule_whose_name_is_taken_now(org, admin):
+    schedule, _merged = time_schedule_save(organisation=org, by=admin, name="Winkel", ranges=[])
+    pk = schedule.pk
+    schedule_delete(schedule=schedule, by=admin)
+    change = _latest(org)
+    time_schedule_save(organisation=org, by=admin, name="Winkel", ranges=[])
+
+    with pytest.raises(ValidationError):
+        restore(record=change, kind=kinds()["schedules.timeschedule"], object_id=pk, by=admin)
+
+    assert TimeSchedule.objects.filter(organisation=org, name="Winkel").count() == 1
+
+
+def test_it_lets_a_read_only_member_see_the_history_but_not_restore(readonly_client, org, admin):
+    user = _user(org, admin)
+    user_services.pbx_user_update(user=user, by=admin, values={"extension": "202"})
+    change = _latest(org)
+
+    page = readonly_client.get(reverse("history:index"))
+    assert page.status_code == 200
+    assert "202" in page.content.decode()
+    assert "history-restore" not in page.content.decode()
+    refused = readonly_client.post(
+        reverse("history:restore", args=[change.pk]), {"object": f"pbx.pbxuser:{user.pk}"}
+    )
+    assert refused.status_code == 403
+    user.entry.refresh_from_db()
+    assert user.entry.extension == "202"
+
+
+def test_it_answers_404_for_the_history_of_another_organisation(outsider_client, org, admin):
+    user = _user(org, admin)
+    change = _latest(org)
+    response = outsider_client.post(
+        reverse("history:restore", args=[change.pk]), {"object": f"pbx.pbxuser:{user.pk}"}
+    )
+    assert response.status_code == 404
+    page = outsider_client.get(reverse("history:index") + f"?object=pbx.pbxuser:{user.pk}").content.decode()
+    assert "Jan de Vries" not in page
