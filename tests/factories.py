@@ -14,7 +14,7 @@ from django.utils.datastructures import MultiValueDict
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
 from core.tenancy import current_membership
 from mobile.models import Subscription, SubscriptionKind
-from pbx.models import DirectoryEntry, EntryKind, HuntGroup, PbxUser
+from pbx.models import DirectoryEntry, EntryKind, HuntGroup, IvrMenu, PbxUser
 from schedules.models import HolidaySchedule, TimeSchedule
 
 PASSWORD = "demo-portaal"
@@ -157,6 +157,24 @@ class HuntGroupFactory(factory.django.DjangoModelFactory):
     )
 
 
+class IvrMenuFactory(factory.django.DjangoModelFactory):
+    """An IVR menu with its directory entry (an extension) on a time schedule of its organisation."""
+
+    class Meta:
+        model = IvrMenu
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    entry = factory.SubFactory(
+        DirectoryEntryFactory,
+        organisation=factory.SelfAttribute("..organisation"),
+        kind=EntryKind.IVR_MENU,
+        name=factory.Sequence(lambda n: f"Keuzemenu {n}"),
+    )
+    time_schedule = factory.SubFactory(
+        TimeScheduleFactory, organisation=factory.SelfAttribute("..organisation")
+    )
+
+
 # One factory per tenant model a URL can name by id: the tenancy sweep makes a real object of
 # the right model for another organisation with it (tests/url_sweep.py, URL_OBJECTS).
 TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
@@ -166,6 +184,7 @@ TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
     HolidaySchedule: HolidayScheduleFactory,
     PbxUser: PbxUserFactory,
     HuntGroup: HuntGroupFactory,
+    IvrMenu: IvrMenuFactory,
 }
 
 

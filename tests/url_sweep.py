@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from accounts.models import Membership
 from core.tenancy import acts_on_tenant
 from mobile.models import Subscription
-from pbx.models import HuntGroup, PbxUser
+from pbx.models import HuntGroup, IvrMenu, PbxUser
 from schedules.models import HolidaySchedule, TimeSchedule
 
 # URL name -> the model whose primary key the URL's `<id:pk>` names.
@@ -36,6 +36,12 @@ URL_OBJECTS: dict[str, type[Model]] = {
     "pbx:hunt_group_edit": HuntGroup,
     "pbx:hunt_group_members": HuntGroup,
     "pbx:hunt_group_delete": HuntGroup,
+    "pbx:ivr_edit": IvrMenu,
+    "pbx:ivr_greeting_business": IvrMenu,
+    "pbx:ivr_greeting_after": IvrMenu,
+    "pbx:ivr_greeting_business_remove": IvrMenu,
+    "pbx:ivr_greeting_after_remove": IvrMenu,
+    "pbx:ivr_delete": IvrMenu,
     "schedules:time_detail": TimeSchedule,
     "schedules:time_delete": TimeSchedule,
     "schedules:holiday_detail": HolidaySchedule,

@@ -26,6 +26,8 @@ from pbx.models import (
     Greeting,
     HuntGroup,
     HuntGroupMember,
+    IvrKey,
+    IvrMenu,
     NightMode,
     NightModeSetting,
     PbxUser,
@@ -39,7 +41,7 @@ from schedules import services as schedule_services
 from schedules.models import HolidayEntry, HolidaySchedule, TimeRange, TimeSchedule
 from telephony.models import CallBarring
 from telephony.services import call_barring_update
-from tests.factories import HuntGroupFactory, PbxUserFactory
+from tests.factories import HuntGroupFactory, IvrMenuFactory, PbxUserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,6 +130,15 @@ def _hunt_group(org: Organisation) -> HuntGroup:
     return group
 
 
+def _ivr_menu(org: Organisation) -> IvrMenu:
+    """A menu whose key 1 forwards to a user (a key's change changes the document)."""
+    menu = IvrMenuFactory(organisation=org, entry__extension="400", entry__name="Hoofdmenu")
+    IvrKey.objects.create(
+        menu=menu, part="business", key="1", destination_kind="entry", destination_entry=_pbx_user(org).entry
+    )
+    return menu
+
+
 def _reverse_members(data: dict[str, list[str]]) -> None:
     assert len(data.get("order", [])) == 2, sorted(data)
     data["order"] = data["order"][::-1]
@@ -194,6 +205,16 @@ PORTAL: dict[type, Path] = {
     HuntGroupMember: Path(
         lambda org: reverse("pbx:hunt_group_members", args=[_hunt_group(org).pk]), "order", _reverse_members
     ),
+    IvrMenu: Path(
+        lambda org: reverse("pbx:ivr_edit", args=[_ivr_menu(org).pk]),
+        "reception_seconds",
+        _set("reception_seconds", "15"),
+    ),
+    IvrKey: Path(
+        lambda org: reverse("pbx:ivr_edit", args=[_ivr_menu(org).pk]),
+        "business_1_mode",
+        _set("business_1_mode", "silent"),
+    ),
 }
 
 ADMIN: dict[type, Path] = {
@@ -218,6 +239,10 @@ ADMIN: dict[type, Path] = {
     HuntGroupMember: Path(
         lambda org: _admin_url(_hunt_group(org)), "members-0-position", _set("members-0-position", "9")
     ),
+    IvrMenu: Path(
+        lambda org: _admin_url(_ivr_menu(org)), "reception_seconds", _set("reception_seconds", "15")
+    ),
+    IvrKey: Path(lambda org: _admin_url(_ivr_menu(org)), "keys-0-mode", _set("keys-0-mode", "silent")),
 }
 
 # Deleting through the admin (rows of TimeRange and HolidayEntry are deleted in their parent's form).
@@ -229,6 +254,7 @@ ADMIN_DELETE: dict[type, Callable[[Organisation], Any]] = {
     PbxUser: _pbx_user,
     DirectoryEntry: lambda org: _pbx_user(org).entry,
     HuntGroup: _hunt_group,
+    IvrMenu: _ivr_menu,
 }
 
 # Rows the document reads that nothing changes in place: a greeting is its content (sha256); another

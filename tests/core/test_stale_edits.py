@@ -24,8 +24,9 @@ from django_scopes import scopes_disabled
 from accounts.models import Organisation
 from mobile import services as mobile_services
 from mobile.models import MobileDefaults, Subscription, VoicemailRequest
-from pbx.models import HuntGroup, NightMode, PbxUser
+from pbx.models import HuntGroup, IvrMenu, NightMode, PbxUser
 from pbx.services import hunt_groups as hunt_group_services
+from pbx.services import ivr as ivr_services
 from pbx.services import night_mode as night_services
 from pbx.services import users as pbx_user_services
 from schedules import engine
@@ -361,6 +362,28 @@ def _hunt_group(org: Organisation) -> Scenario:
     )
 
 
+def _ivr_menu(org: Organisation) -> Scenario:
+    menu = ivr_services.ivr_menu_create(
+        organisation=org,
+        by=None,
+        name="Hoofdmenu",
+        extension="400",
+        time_schedule=TimeSchedule.objects.get(organisation=org, is_builtin=True),
+    )
+    return Scenario(
+        url=reverse("pbx:ivr_edit", args=[menu.pk]),
+        someone_else=lambda: ivr_services.ivr_menu_update(
+            menu=menu, by=None, values={"last_name": "Bakkerij"}
+        ),
+        typed={"first_name": "Welkom"},
+        stored=lambda: (lambda m: (m.first_name, m.last_name))(IvrMenu.objects.get(pk=menu.pk)),
+        theirs=("", "Bakkerij"),
+        theirs_shown="Bakkerij wijkt af van uw invoer",
+        mine=("Welkom", ""),
+        mine_shown='value="Welkom"',
+    )
+
+
 EDIT_PAGES: dict[str, Callable[[Organisation], Scenario]] = {
     "pbx:night_mode": _night_mode,
     "telephony:index": _call_barring,
@@ -372,6 +395,7 @@ EDIT_PAGES: dict[str, Callable[[Organisation], Scenario]] = {
     "mobile:business_voicemail": _business_voicemail,
     "pbx:user_edit": _pbx_user,
     "pbx:hunt_group_edit": _hunt_group,
+    "pbx:ivr_edit": _ivr_menu,
 }
 
 # The forms of the layout on every page: not an edit of the page's object.
@@ -394,6 +418,8 @@ NOT_EDIT_PAGES: dict[str, str] = {
         "and is refused when the members changed in the meantime"
     ),
     "pbx:hunt_group_delete": "a confirmation with no typed values",
+    "pbx:ivr_create": "creates a new IVR menu: there is no stored version to be stale against",
+    "pbx:ivr_delete": "a confirmation with no typed values",
 }
 
 
@@ -459,6 +485,7 @@ def test_it_knows_every_edit_page(admin_client, org):
                 *org.memberships.values_list("pk", flat=True),
                 *PbxUser.objects.filter(organisation=org).values_list("pk", flat=True),
                 *HuntGroup.objects.filter(organisation=org).values_list("pk", flat=True),
+                *IvrMenu.objects.filter(organisation=org).values_list("pk", flat=True),
             }
         )
     found: set[str] = set()
