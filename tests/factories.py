@@ -9,9 +9,11 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.test.client import MULTIPART_CONTENT
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 
 from accounts.models import Membership, Organisation, PhoneNumber, Role, User
+from core.models import ChangeRecord
 from core.tenancy import current_membership
 from mobile.models import Subscription, SubscriptionKind
 from pbx.models import DirectoryEntry, EntryKind, HuntGroup, IvrMenu, PbxUser
@@ -157,6 +159,17 @@ class HuntGroupFactory(factory.django.DjangoModelFactory):
     )
 
 
+class ChangeRecordFactory(factory.django.DjangoModelFactory):
+    """A change of the organisation's history (issue 14), as a service would record it."""
+
+    class Meta:
+        model = ChangeRecord
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    at = factory.LazyFunction(timezone.now)
+    summary = "Night mode changed"
+
+
 class IvrMenuFactory(factory.django.DjangoModelFactory):
     """An IVR menu with its directory entry (an extension) on a time schedule of its organisation."""
 
@@ -185,6 +198,7 @@ TENANT_OBJECT_FACTORIES: dict[type, type[factory.django.DjangoModelFactory]] = {
     PbxUser: PbxUserFactory,
     HuntGroup: HuntGroupFactory,
     IvrMenu: IvrMenuFactory,
+    ChangeRecord: ChangeRecordFactory,
 }
 
 

@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.models import Membership
+from core.models import ChangeRecord
 from core.tenancy import acts_on_tenant
 from mobile.models import Subscription
 from pbx.models import HuntGroup, IvrMenu, PbxUser
@@ -24,6 +25,7 @@ from schedules.models import HolidaySchedule, TimeSchedule
 
 # URL name -> the model whose primary key the URL's `<id:pk>` names.
 URL_OBJECTS: dict[str, type[Model]] = {
+    "history:restore": ChangeRecord,
     "member_role": Membership,
     "member_deactivate": Membership,
     "member_reactivate": Membership,
