@@ -1,13 +1,16 @@
+from datetime import timedelta
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import Organisation, PhoneNumber
 from schedules.models import HolidaySchedule, TimeSchedule
 
 from .domain.audio import tone_wav
 from .forms.destination import DestinationValue
-from .models import NightMode, NightModeSetting, PbxUser
+from .models import HuntGroup, HuntGroupMember, NightMode, NightModeSetting, PbxUser
+from .services import hunt_groups as hunt_group_services
 from .services import night_mode as services
 from .services import users as user_services
 
@@ -41,6 +44,40 @@ def load(organisations: dict[str, Organisation]) -> None:
         )
     if not PbxUser.objects.filter(organisation=bakkerij).exists():
         _load_users(bakkerij)
+    if not HuntGroup.objects.filter(organisation=bakkerij).exists():
+        _load_hunt_groups(bakkerij)
+
+
+# Three hunt groups: (name, extension, distribution, member extensions, overflow to voicemail).
+DEMO_HUNT_GROUPS = [
+    ("Verkoop", "300", "circular", ["201", "202", "205", "207"], True),
+    ("Service", "301", "simultaneous", ["203", "208", "209"], True),
+    # No forward after waiting time yet: its page shows the warning.
+    ("Receptie", "302", "fixed_order", ["220", "201"], False),
+]
+
+
+def _load_hunt_groups(bakkerij: Organisation) -> None:
+    entries = {user.entry.extension: user.entry for user in PbxUser.objects.filter(organisation=bakkerij)}
+    for name, extension, distribution, members, overflow in DEMO_HUNT_GROUPS:
+        values: dict[str, Any] = {
+            "first_name": name,
+            "last_name": "Bakkerij De Vries",
+            "distribution": distribution,
+        }
+        if overflow:
+            values["overflow_to"] = DestinationValue("voicemail")
+        group = hunt_group_services.hunt_group_create(
+            organisation=bakkerij, by=None, name=name, extension=extension, values=values
+        )
+        hunt_group_services.hunt_group_set_members(
+            group=group, by=None, members=[entries[member].pk for member in members if member in entries]
+        )
+    # Who answered Verkoop's calls lately, so its ring order starts after Kees (circular).
+    now = timezone.now()
+    verkoop = HuntGroupMember.objects.filter(group__organisation=bakkerij, group__entry__name="Verkoop")
+    for minutes, extension in ((50, "201"), (20, "205"), (5, "202")):
+        verkoop.filter(member__extension=extension).update(last_call_at=now - timedelta(minutes=minutes))
 
 
 def _load_users(bakkerij: Organisation) -> None:
