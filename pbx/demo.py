@@ -9,8 +9,18 @@ from schedules.models import HolidaySchedule, TimeSchedule
 
 from .domain.audio import tone_wav
 from .forms.destination import DestinationValue
-from .models import HuntGroup, HuntGroupMember, NightMode, NightModeSetting, PbxUser
+from .models import (
+    DirectoryEntry,
+    EntryKind,
+    HuntGroup,
+    HuntGroupMember,
+    IvrMenu,
+    NightMode,
+    NightModeSetting,
+    PbxUser,
+)
 from .services import hunt_groups as hunt_group_services
+from .services import ivr as ivr_services
 from .services import night_mode as services
 from .services import users as user_services
 
@@ -46,6 +56,8 @@ def load(organisations: dict[str, Organisation]) -> None:
         _load_users(bakkerij)
     if not HuntGroup.objects.filter(organisation=bakkerij).exists():
         _load_hunt_groups(bakkerij)
+    if not IvrMenu.objects.filter(organisation=bakkerij).exists():
+        _load_ivr_menu(bakkerij)
 
 
 # Three hunt groups: (name, extension, distribution, member extensions, overflow to voicemail).
@@ -78,6 +90,54 @@ def _load_hunt_groups(bakkerij: Organisation) -> None:
     verkoop = HuntGroupMember.objects.filter(group__organisation=bakkerij, group__entry__name="Verkoop")
     for minutes, extension in ((50, "201"), (20, "205"), (5, "202")):
         verkoop.filter(member__extension=extension).update(last_call_at=now - timedelta(minutes=minutes))
+
+
+# Where Hoofdmenu's keys go: the hunt group of that name, or else the user with that extension.
+DEMO_IVR_TARGETS = {"Verkoop": "201", "Service": "202", "Receptie": "220"}
+ON_CALL_MOBILE = "+31612345678"
+
+
+def _load_ivr_menu(bakkerij: Organisation) -> None:
+    """ "Hoofdmenu" on the main number (the pool's first): 1 Verkoop, 2 Service, 0 and reception
+    Receptie; after hours 1 for the company voicemail, 2 for the on-call mobile; night mode follows
+    the company."""
+    entries = DirectoryEntry.objects.filter(organisation=bakkerij)
+    targets = {}
+    for name, extension in DEMO_IVR_TARGETS.items():
+        entry = entries.filter(kind=EntryKind.HUNT_GROUP, name=name).first()
+        entry = entry or entries.filter(kind=EntryKind.USER, extension=extension).first()
+        if entry is not None:
+            targets[name] = DestinationValue("entry", entry)
+    main_number = PhoneNumber.objects.filter(organisation=bakkerij, directory_entry__isnull=True).order_by(
+        "number"
+    )
+    menu = ivr_services.ivr_menu_create(
+        organisation=bakkerij,
+        by=None,
+        name="Hoofdmenu",
+        first_name="Bakkerij",
+        last_name="De Vries",
+        extension="400",
+        phone_number=main_number.first(),
+        time_schedule=TimeSchedule.objects.get(organisation=bakkerij, name="Openingstijden"),
+        holiday_schedule=HolidaySchedule.objects.filter(organisation=bakkerij).order_by("-pk").first(),
+    )
+    keys = [
+        ivr_services.KeyChoice("business", key, "announce", targets[name])
+        for key, name in (("1", "Verkoop"), ("2", "Service"), ("0", "Receptie"))
+        if name in targets
+    ]
+    keys += [
+        ivr_services.KeyChoice("after", "1", "silent", DestinationValue("voicemail")),
+        ivr_services.KeyChoice("after", "2", "announce", DestinationValue("external", None, ON_CALL_MOBILE)),
+    ]
+    values: dict[str, Any] = {"after_reception": DestinationValue("voicemail")}
+    if "Receptie" in targets:
+        values["business_reception"] = targets["Receptie"]
+    ivr_services.ivr_menu_update(menu=menu, by=None, values=values, keys=keys)
+    for part, frequency in (("business", 660.0), ("after", 392.0)):
+        greeting = SimpleUploadedFile(f"keuzemenu-{part}.wav", tone_wav(2.0, frequency=frequency))
+        ivr_services.ivr_menu_set_greeting(menu=menu, by=None, part=part, upload=greeting)
 
 
 def _load_users(bakkerij: Organisation) -> None:
