@@ -252,7 +252,10 @@ class Resolver:
 def object_label(obj: models.Model, kind: Kind) -> str:
     if kind.singleton:
         return str(capfirst(kind.model._meta.verbose_name))
-    name = obj.usage_label() if hasattr(obj, "usage_label") else str(obj)
+    if hasattr(obj, "usage_label"):
+        # How the pages name it where it is used ("Gebruiker Jan de Vries (gebruiker, 201)").
+        return str(capfirst(obj.usage_label()))
+    name = str(obj)
     verbose = str(kind.model._meta.verbose_name)
     if name.lower().startswith(verbose.lower()):
         return str(capfirst(name))
@@ -320,6 +323,18 @@ def _field_lines(kind: Kind, row: models.Model, prev: models.Model, resolver: Re
         new_text = _group_value(row, fields, resolver, tz)
         if old_text != new_text:
             lines.append(f"{capfirst(label)}: {old_text} → {new_text}")
+    return lines
+
+
+def _initial_lines(kind: Kind, row: models.Model, resolver: Resolver, tz: Any) -> list[str]:
+    """What a new object was made with, where that is not what every new one gets."""
+    lines = []
+    for label, fields in _groups(kind.model):
+        if all(getattr(row, f.attname) == f.get_default() for f in fields):
+            continue
+        if any(f.is_relation and f.related_model and kind_of(f.related_model) is None for f in fields):
+            continue
+        lines.append(f"{capfirst(label)}: {_group_value(row, fields, resolver, tz)}")
     return lines
 
 
@@ -394,7 +409,7 @@ def build_entries(
         kind_word = row.history_type  # type: ignore[attr-defined]
         if kind_word == "+":
             group.created = True
-            group.lines.insert(0, _("Created"))
+            group.lines[:0] = [_("Created"), *_initial_lines(kind, row, resolver, tz)]
         elif kind_word == "-":
             group.deleted = True
             group.lines.append(_("Deleted"))

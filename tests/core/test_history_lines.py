@@ -107,3 +107,25 @@ def test_it_shows_a_change_of_every_kind_as_a_readable_line(key, demo):
         assert any(f"{expected}: " in line for line in lines), (key, lines)
         assert all(" object (" not in label and label for label in labels), labels
         assert not any(f.name in line for line in lines if "_" in f.name), lines
+
+
+def test_it_shows_hunt_group_members_on_their_group(org, admin):
+    from pbx.models import HuntGroup
+    from pbx.services import hunt_groups, users
+
+    jan = users.pbx_user_create(
+        organisation=org, by=admin, first_name="Jan", last_name="de Vries", extension="201"
+    )
+    group = hunt_groups.hunt_group_create(organisation=org, by=admin, name="Verkoop", extension="301")
+    hunt_groups.hunt_group_set_members(group=group, by=admin, members=[jan.entry_id])
+    changes = list(
+        ChangeRecord.objects.filter(organisation=org).select_related("by").order_by("-at", "-pk")[:1]
+    )
+
+    with translation.override("nl"):
+        (entry,) = build_entries(changes, org)
+
+    (group_lines,) = entry.groups
+    assert group_lines.kind.model is HuntGroup
+    assert "Verkoop" in group_lines.label
+    assert any("toegevoegd: Jan de Vries" in line for line in group_lines.lines), group_lines.lines

@@ -52,3 +52,46 @@ def test_it_shows_a_night_mode_change_with_the_name_and_puts_it_back_in_one_clic
     latest = ChangeRecord.objects.filter(organisation=org).latest("at")
     assert latest.summary == "Restored to an earlier state"
     assert latest.pbx_revision == revision + 1
+
+
+def test_it_says_which_pbx_revision_a_change_went_out_in_and_whether_it_is_applied(admin_client, admin, org):
+    _set_destination(org, admin)
+    change = ChangeRecord.objects.filter(organisation=org).latest("at")
+    assert (
+        f"Centraleversie {change.pbx_revision}: wordt doorgevoerd"
+        in admin_client.get("/geschiedenis/").content.decode()
+    )
+
+    PbxSync.objects.filter(organisation=org).update(applied_revision=change.pbx_revision)
+
+    assert (
+        f"Centraleversie {change.pbx_revision}: doorgevoerd"
+        in admin_client.get("/geschiedenis/").content.decode()
+    )
+
+
+def test_it_filters_by_kind_person_and_period_and_explains_a_wrong_period(admin_client, admin, org, readonly):
+    _set_destination(org, admin)
+    user = PbxUserFactory(organisation=org, first_name="Piet", last_name="Verkoop")
+    from pbx.services.users import pbx_user_update
+
+    pbx_user_update(user=user, by=None, values={"voicemail_on_busy": False})
+    index = reverse("history:index")
+
+    night_only = admin_client.get(index, {"kind": "pbx.nightmode"}).content.decode()
+    assert "Nachtschakeling gewijzigd" in night_only and "Bij bezet" not in night_only
+    by_system = admin_client.get(index, {"person": "system"}).content.decode()
+    assert "Bij bezet: Aan → Uit" in by_system and "Nachtschakeling gewijzigd" not in by_system
+    by_admin = admin_client.get(index, {"person": str(admin.pk)}).content.decode()
+    assert "Nachtschakeling gewijzigd" in by_admin and "Bij bezet" not in by_admin
+    one_user = admin_client.get(index, {"object": f"pbx.pbxuser:{user.pk}"}).content.decode()
+    assert "Bij bezet: Aan → Uit" in one_user and "Nachtschakeling gewijzigd" not in one_user
+    empty = admin_client.get(index, {"start": "2020-01-01", "end": "2020-01-31"}).content.decode()
+    assert "Geen wijzigingen gevonden." in empty
+
+    wrong = admin_client.get(
+        index, {"start": "2026-02-01", "end": "2026-01-01", "kind": "onzin", "page": "x"}
+    )
+    assert wrong.status_code == 200
+    assert "De periode eindigt voordat hij begint" in wrong.content.decode()
+    assert admin_client.get(index, {"object": "pbx.pbxuser:99999999999999999999999"}).status_code == 200
