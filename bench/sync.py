@@ -56,11 +56,17 @@ from core import uploads  # noqa: E402
 from core.models import PbxSync  # noqa: E402
 from core.revision import config_changed  # noqa: E402
 from pbx.domain.audio import inspect_wav, tone_wav  # noqa: E402
+from pbx.domain.ivr import KEYPAD  # noqa: E402
 from pbx.models import (  # noqa: E402
     AfterGreeting,
+    AfterHours,
     DirectoryEntry,
     EntryKind,
     Greeting,
+    IvrKey,
+    IvrMenu,
+    IvrPart,
+    KeyMode,
     NightMode,
     NightModeFollow,
     NightModeSetting,
@@ -80,9 +86,9 @@ TARGET_RENDER_MS = 200
 TARGET_APPLIED_S = 2.0
 WAIT_SECONDS = 30
 
-# How many PBX objects the generated organisation has: as many as exist in the portal today. Hunt groups and
-# IVR menus do not exist yet; when they do, add their counts here and a generator to GENERATORS (their
-# sections are rendered through core.document (register_section), so render() needs no change).
+# How many PBX objects the generated organisation has. A new kind of object adds its counts here and a
+# generator to GENERATORS (its section is rendered through core.document (register_section), so render()
+# needs no change).
 SIZES = {
     "time_schedules": 50,
     "ranges_per_time_schedule": 10,
@@ -90,6 +96,7 @@ SIZES = {
     "entries_per_holiday_schedule": 15,
     "users": 2000,
     "greetings": 5,
+    "ivr_menus": 50,
 }
 
 
@@ -248,13 +255,65 @@ def generate_users(organisation: Organisation) -> str:
     return f"{count} users ({len(numbers)} with an external number, {len(greetings)} greetings)"
 
 
-# Add generate_hunt_groups and generate_ivr_menus here when those features exist.
+# Add generate_hunt_groups here when that feature exists.
+def generate_ivr_menus(organisation: Organisation) -> str:
+    """IVR menus on extensions 7000 and up, each with all 12 keys programmed during business hours (to users,
+    the company voicemail, an external number and the next menu), a reception, a greeting; every other menu has
+    an after-hours menu of its own, the others go straight to the voicemail after hours."""
+    count = SIZES["ivr_menus"]
+    users = list(
+        DirectoryEntry.objects.filter(organisation=organisation, kind=EntryKind.USER).order_by("pk")[:100]
+    )
+    schedules = list(TimeSchedule.objects.filter(organisation=organisation).order_by("pk")[:10])
+    greetings = list(Greeting.objects.filter(organisation=organisation).order_by("pk")[:2])
+    entries = DirectoryEntry.objects.bulk_create(
+        DirectoryEntry(
+            organisation=organisation, kind=EntryKind.IVR_MENU, name=f"Menu {i}", extension=str(7000 + i)
+        )
+        for i in range(count)
+    )
+    menus = []
+    for i, entry in enumerate(entries):
+        menu = IvrMenu(
+            organisation=organisation,
+            entry=entry,
+            time_schedule=schedules[i % len(schedules)],
+            business_greeting=greetings[i % len(greetings)] if greetings else None,
+            business_reception_kind="entry",
+            business_reception_entry=users[i % len(users)],
+            night_mode=list(NightModeFollow)[i % 3],
+        )
+        if i % 2:
+            menu.after_hours, menu.after_destination_kind = AfterHours.DESTINATION, "voicemail"
+        else:
+            menu.after_reception_kind = "voicemail"
+        menus.append(menu)
+    menus = IvrMenu.objects.bulk_create(menus)
+    keys = []
+    for i, menu in enumerate(menus):
+        for k, key in enumerate(KEYPAD):
+            row = IvrKey(menu=menu, part=IvrPart.BUSINESS, key=key, mode=list(KeyMode)[k % 2])
+            if key == "0":
+                row.destination_kind = "voicemail"
+            elif key == "#":
+                row.destination_kind, row.destination_number = "external", "+31612345678"
+            elif key == "*":
+                row.destination_kind, row.destination_entry = "entry", entries[(i + 1) % count]
+            else:
+                row.destination_kind, row.destination_entry = "entry", users[(i * 12 + k) % len(users)]
+            keys.append(row)
+    IvrKey.objects.bulk_create(keys)
+    config_changed(organisation=organisation)
+    return f"{count} IVR menus of {len(KEYPAD)} keys"
+
+
 GENERATORS: list[Callable[[Organisation], str]] = [
     generate_time_schedules,
     generate_holiday_schedules,
     generate_call_barring,
     generate_night_mode,
     generate_users,
+    generate_ivr_menus,
 ]
 
 
@@ -472,7 +531,7 @@ def main() -> None:
     print(
         f"Generated organisation {organisation.pk} in {time.perf_counter() - started:.1f} s: {'; '.join(made)}"
     )
-    print("  (hunt groups and IVR menus do not exist yet; add their generators when they do)")
+    print("  (hunt groups do not exist yet; add their generator when they do)")
 
     render = measure_render(organisation)
     print()
