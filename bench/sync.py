@@ -61,8 +61,11 @@ from pbx.models import (  # noqa: E402
     AfterGreeting,
     AfterHours,
     DirectoryEntry,
+    Distribution,
     EntryKind,
     Greeting,
+    HuntGroup,
+    HuntGroupMember,
     IvrKey,
     IvrMenu,
     IvrPart,
@@ -97,6 +100,8 @@ SIZES = {
     "users": 2000,
     "greetings": 5,
     "ivr_menus": 50,
+    "hunt_groups": 200,
+    "members_per_hunt_group": 10,
 }
 
 
@@ -255,7 +260,48 @@ def generate_users(organisation: Organisation) -> str:
     return f"{count} users ({len(numbers)} with an external number, {len(greetings)} greetings)"
 
 
-# Add generate_hunt_groups here when that feature exists.
+def generate_hunt_groups(organisation: Organisation) -> str:
+    """Hunt groups on extensions 6000 and up, each with consecutive users as members, every policy, most with an
+    overflow (to voicemail, the next group or a user)."""
+    count, per = SIZES["hunt_groups"], SIZES["members_per_hunt_group"]
+    users = list(
+        DirectoryEntry.objects.filter(organisation=organisation, kind=EntryKind.USER).order_by("pk")[
+            : count * per
+        ]
+    )
+    entries = DirectoryEntry.objects.bulk_create(
+        DirectoryEntry(
+            organisation=organisation, kind=EntryKind.HUNT_GROUP, name=f"Groep {i}", extension=str(6000 + i)
+        )
+        for i in range(count)
+    )
+    policies = list(Distribution)
+    groups = []
+    for i, entry in enumerate(entries):
+        group = HuntGroup(
+            organisation=organisation,
+            entry=entry,
+            distribution=policies[i % len(policies)],
+            rings=2 + i % 6,
+            night_mode=list(NightModeFollow)[i % 3],
+        )
+        if i % 5 == 1:
+            group.overflow_kind = "voicemail"
+        elif i % 5 == 2:
+            group.overflow_kind, group.overflow_entry = "entry", entries[(i + 1) % count]
+        elif i % 5 == 3:
+            group.overflow_kind, group.overflow_entry = "entry", users[i % len(users)]
+        groups.append(group)
+    groups = HuntGroup.objects.bulk_create(groups)
+    HuntGroupMember.objects.bulk_create(
+        HuntGroupMember(group=group, member=users[(i * per + p) % len(users)], position=p + 1)
+        for i, group in enumerate(groups)
+        for p in range(per)
+    )
+    config_changed(organisation=organisation)
+    return f"{count} hunt groups of {per} members"
+
+
 def generate_ivr_menus(organisation: Organisation) -> str:
     """IVR menus on extensions 7000 and up, each with all 12 keys programmed during business hours (to users,
     the company voicemail, an external number and the next menu), a reception, a greeting; every other menu has
@@ -314,6 +360,7 @@ GENERATORS: list[Callable[[Organisation], str]] = [
     generate_night_mode,
     generate_users,
     generate_ivr_menus,
+    generate_hunt_groups,
 ]
 
 
@@ -322,7 +369,9 @@ def generate_organisation() -> tuple[Organisation, list[str]]:
     with scopes_disabled():
         for old in Organisation.objects.filter(name=BENCH_ORGANISATION):
             NightMode.objects.filter(organisation=old).delete()  # It protects the schedules.
-            # Users protect their greetings and the directory entries they forward to.
+            # Members protect their users' entries; users their greetings and the entries they forward to.
+            HuntGroupMember.objects.filter(group__organisation=old).delete()
+            HuntGroup.objects.filter(organisation=old).delete()
             PbxUser.objects.filter(organisation=old).delete()
             DirectoryEntry.objects.filter(organisation=old).delete()
             old.delete()
@@ -531,7 +580,7 @@ def main() -> None:
     print(
         f"Generated organisation {organisation.pk} in {time.perf_counter() - started:.1f} s: {'; '.join(made)}"
     )
-    print("  (hunt groups do not exist yet; add their generator when they do)")
+    print("  (IVR menus are not generated yet; add their generator when they are)")
 
     render = measure_render(organisation)
     print()
