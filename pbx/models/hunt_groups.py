@@ -86,7 +86,7 @@ class HuntGroup(models.Model):
         return self.entry.name
 
     def usage_label(self) -> str:
-        return str(_("Hunt group %(name)s (forward after waiting time)") % {"name": self.entry.label})
+        return str(_("Hunt group %(name)s (forward after waiting time)") % {"name": self.entry.name})
 
 
 class HuntGroupMember(models.Model):
@@ -119,4 +119,4 @@ class HuntGroupMember(models.Model):
         return str(self.member)
 
     def usage_label(self) -> str:
-        return str(_("Hunt group %(name)s (member)") % {"name": self.group.entry.label})
+        return str(_("Hunt group %(name)s (member)") % {"name": self.group.entry.name})
