@@ -47,7 +47,7 @@ class PbxSyncAdmin(admin.ModelAdmin):
 
 @admin.register(NightMode)
 class NightModeAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
-    list_display = ["organisation", "setting", "time_schedule", "holiday_schedule", "destination_value"]
+    list_display = ["organisation", "setting", "time_schedule", "holiday_schedule", "destination_kind"]
     list_select_related = ["organisation", "time_schedule", "holiday_schedule"]
     list_filter = ["setting"]
 
@@ -106,26 +106,6 @@ class IvrMenuAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # Menus are created in the portal, with their directory entry.
-
-
-class HuntGroupMemberInline(admin.TabularInline):
-    model = HuntGroupMember
-    extra = 0
-    raw_id_fields = ["member"]
-
-
-@admin.register(HuntGroup)
-class HuntGroupAdmin(PbxDocumentAdminMixin, SimpleHistoryAdmin):
-    list_display = ["__str__", "organisation", "entry", "distribution", "rings", "night_mode"]
-    list_select_related = ["organisation", "entry__phone_number"]
-    list_filter = ["distribution", "night_mode"]
-    search_fields = ["entry__name", "entry__extension", "organisation__name"]
-    raw_id_fields = ["entry", "overflow_entry"]
-    readonly_fields = ["organisation"]
-    inlines = [HuntGroupMemberInline]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False  # Groups are created in the portal, with their directory entry.
 
 
 class HuntGroupMemberInline(admin.TabularInline):

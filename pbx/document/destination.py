@@ -3,13 +3,8 @@
 A destination stored as a triplet of columns (pbx/models/destination.py) is rendered through the
 pure Destination.to_document(): `{"type": "voicemail"}`, `{"type": "external", "number": "+31..."}`,
 `{"type": "user" | "hunt_group" | "ivr_menu", "key": "u12"}`, or None.
-
-The company night mode still stores its destination as (type, value) with an extension in value;
-it is rendered as the same destination object: 999 is the company voicemail, another extension
-the directory entry that has it. An extension nobody has is rendered as
-`{"type": "extension", "extension": "205"}`, which the PBX refuses with that reason, so the
-status line tells the administrator instead of calls silently going nowhere. When NightMode gets
-a destination triplet, its branch below goes and render_destination(night, "destination") stays.
+The company night mode's destination is a triplet too (`destination_*`), so renumbering a user
+changes nothing for night mode and deleting a user night mode points at is refused.
 """
 
 from __future__ import annotations
@@ -20,8 +15,7 @@ from typing import Any
 from django.db import models
 
 from pbx.domain.destination import Destination, DestinationKind, EntryKind
-from pbx.domain.numbering import COMPANY_VOICEMAIL
-from pbx.models import DestinationType, DirectoryEntry, NightMode, get_destination
+from pbx.models import DirectoryEntry, get_destination
 
 # The directory as the renderer knows it: entry id -> kind ("user", "hunt_group", "ivr_menu").
 EntryKinds = Mapping[int, str]
@@ -41,8 +35,6 @@ def render_destination(
     `<prefix>_number` (rendering thousands of users without building model instances); kinds
     (entry_kinds()) saves the query per destination that reading `<prefix>_entry` costs.
     """
-    if isinstance(obj, NightMode):
-        return _night_mode_destination(obj)
     if isinstance(obj, Mapping):
         kind = obj[f"{prefix}_kind"]
         entry_id, number = obj[f"{prefix}_entry_id"], obj[f"{prefix}_number"]
@@ -61,19 +53,3 @@ def render_destination(
             entry_kind = kinds[entry_id]
         return Destination(kind, entry_kind=EntryKind(entry_kind), entry_id=entry_id).to_document()
     return Destination(kind, number=number).to_document()
-
-
-def _night_mode_destination(night: NightMode) -> dict[str, Any]:
-    value = night.destination_value
-    if night.destination_type == DestinationType.EXTERNAL:
-        return {"type": DestinationKind.EXTERNAL.value, "number": value}
-    if value == COMPANY_VOICEMAIL:
-        return {"type": DestinationKind.VOICEMAIL.value}
-    entry = (
-        DirectoryEntry.objects.filter(organisation_id=night.organisation_id, extension=value)
-        .only("pk", "kind")
-        .first()
-    )
-    if entry is None:
-        return {"type": "extension", "extension": value}
-    return {"type": entry.kind, "key": entry.key}

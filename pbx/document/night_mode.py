@@ -12,7 +12,7 @@ from .destination import render_destination
 
 
 def render_night_mode(organisation: Organisation) -> dict[str, Any]:
-    night = NightMode.objects.filter(organisation=organisation).first()
+    night = NightMode.objects.filter(organisation=organisation).select_related("destination_entry").first()
     if night is None:
         return {
             "setting": NightModeSetting.OFF.value,
@@ -32,5 +32,5 @@ def render_night_mode(organisation: Organisation) -> dict[str, Any]:
             schedule_key("holiday", night.holiday_schedule_id) if night.holiday_schedule_id else None
         ),
         "override": override,
-        "destination": render_destination(night),
+        "destination": render_destination(night, "destination"),
     }

@@ -44,6 +44,9 @@ class DestinationValue:
     def label(self) -> str:
         return destination_label(self.kind, self.entry, self.number)
 
+    def __str__(self) -> str:
+        return self.label
+
     def apply(self, obj: Any, prefix: str) -> None:
         """Writes the destination into obj's <prefix>_kind/_entry/_number columns."""
         setattr(obj, f"{prefix}_kind", self.kind)
@@ -80,6 +83,10 @@ class DestinationWidget(forms.MultiWidget):
         )
         super().__init__(widgets, attrs)
 
+    def id_for_label(self, id_: str) -> str:
+        # The field's label names the choice; the number input has its own (hidden) label.
+        return f"{id_}_0" if id_ else id_
+
     def decompress(self, value: Any) -> list[Any]:
         if isinstance(value, DestinationValue):
             if value.kind == DestinationKind.ENTRY and value.entry is not None:
@@ -108,6 +115,12 @@ class DestinationField(forms.MultiValueField):
         self.none_label = none_label or _("— nowhere —")
         fields = (forms.CharField(required=False), forms.CharField(required=False, max_length=30))
         super().__init__(fields, require_all_fields=False, required=False, **kwargs)
+        # Crispy renders a multi-part field as a fieldset with a legend, which names no input:
+        # the choice carries the field's label itself (lazy, so it follows the language).
+        choice, number = self.widget.widgets
+        if self.label:
+            choice.attrs.setdefault("aria-label", self.label)
+        number.attrs.setdefault("aria-label", _("External number"))
         if organisation is not None:
             self.set_choices(organisation, itself=itself)
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Organisation
 from core import validators
 from core.versioning import VersionedFormMixin
+from pbx.forms.destination import DestinationField
 from pbx.models import NightModeSetting
-from pbx.services.night_mode import parse_destination
 from schedules.models import HolidaySchedule, TimeSchedule
 
 
@@ -31,13 +31,12 @@ class NightModeForm(VersionedFormMixin, forms.Form):
         empty_label=_("— none —"),
         help_text=_("Night mode is also active on these days."),
     )
-    destination = forms.CharField(
+    destination = DestinationField(
         label=_("Forward calls to"),
-        max_length=30,
-        error_messages={
-            "required": _("Enter where calls go: an extension such as 999 or a number such as 06 1234 5678.")
-        },
-        help_text=_("An internal extension (the company voicemail is 999) or an external number."),
+        allow_none=False,
+        help_text=_(
+            "The company voicemail (999), a user, hunt group or IVR menu, or an external number such as 06 1234 5678."
+        ),
     )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
@@ -49,8 +48,6 @@ class NightModeForm(VersionedFormMixin, forms.Form):
         )
         time_field.queryset = TimeSchedule.objects.filter(organisation=organisation)
         holiday_field.queryset = HolidaySchedule.objects.filter(organisation=organisation)
-
-    def clean_destination(self) -> tuple[str, str]:
-        # Parsing only; the rules (and the rule that automatic needs a time schedule) are the
-        # service's, whose ValidationError the view shows on the field it names.
-        return parse_destination(self.cleaned_data["destination"])
+        destination = self.fields["destination"]
+        assert isinstance(destination, DestinationField)
+        destination.set_choices(organisation)

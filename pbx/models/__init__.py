@@ -11,7 +11,7 @@ from .directory import DirectoryEntry, EntryKind
 from .greeting import Greeting
 from .hunt_groups import Distribution, HuntGroup, HuntGroupMember
 from .ivr import AfterHours, IvrKey, IvrMenu, IvrPart, KeyMode
-from .night_mode import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeFollow, NightModeSetting
+from .night_mode import COMPANY_VOICEMAIL, NightMode, NightModeFollow, NightModeSetting
 from .users import AfterGreeting, PbxUser
 
 __all__ = [
@@ -19,7 +19,6 @@ __all__ = [
     "AfterGreeting",
     "AfterHours",
     "DestinationKindChoice",
-    "DestinationType",
     "DirectoryEntry",
     "Distribution",
     "EntryKind",

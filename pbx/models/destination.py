@@ -27,13 +27,15 @@ class DestinationKindChoice(models.TextChoices):
     EXTERNAL = DestinationKind.EXTERNAL.value, _("external number")
 
 
-def destination_fields(verbose_name: Any) -> tuple[models.CharField, models.ForeignKey, models.CharField]:
+def destination_fields(
+    verbose_name: Any, *, default: DestinationKind = DestinationKind.NONE
+) -> tuple[models.CharField, models.ForeignKey, models.CharField]:
     return (
         models.CharField(
             verbose_name,
             max_length=10,
             choices=DestinationKindChoice.choices,
-            default=DestinationKind.NONE.value,
+            default=default.value,
         ),
         models.ForeignKey(
             DirectoryEntry,

@@ -9,7 +9,10 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
 from core.history import HistoricalBase
+from pbx.domain.destination import DestinationKind
 from schedules.models import HolidaySchedule, TimeSchedule
+
+from .destination import destination_constraint, destination_fields
 
 COMPANY_VOICEMAIL = "999"
 
@@ -26,11 +29,6 @@ class NightModeFollow(models.TextChoices):
     FOLLOW = "follow", _("Follow company setting")
     ON = "on", _("On")
     OFF = "off", _("Off")
-
-
-class DestinationType(models.TextChoices):
-    EXTENSION = "extension", _("Internal extension")
-    EXTERNAL = "external", _("External number")
 
 
 class NightMode(models.Model):
@@ -56,10 +54,10 @@ class NightMode(models.Model):
         related_name="night_modes",
         verbose_name=_("holiday schedule"),
     )
-    destination_type = models.CharField(
-        _("destination"), max_length=10, choices=DestinationType.choices, default=DestinationType.EXTENSION
+    # Where calls go while night mode is active (R3.4): the company voicemail by default.
+    destination_kind, destination_entry, destination_number = destination_fields(
+        _("forward calls to"), default=DestinationKind.VOICEMAIL
     )
-    destination_value = models.CharField(_("extension or number"), max_length=20, default=COMPANY_VOICEMAIL)
     override_active = models.BooleanField(_("manual override: night mode on"), null=True, blank=True)
     override_until = models.DateTimeField(_("manual override until"), null=True, blank=True)
     version = models.PositiveIntegerField(_("version"), default=1, editable=False)
@@ -70,6 +68,7 @@ class NightMode(models.Model):
     class Meta:
         verbose_name = _("night mode")
         verbose_name_plural = _("night modes")
+        constraints = [destination_constraint("destination", "pbx_nightmode")]
 
     def __str__(self) -> str:
         return str(self.get_setting_display())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -11,62 +10,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from accounts.models import Organisation, User, normalise_phone_number
+from accounts.models import Organisation, User
 from core.changes import recorded
 from core.revision import config_changed
-from core.validators import validate_ascii_digits
 from core.versioning import claim_version
 from pbx.domain import nightmode
-from pbx.models import COMPANY_VOICEMAIL, DestinationType, NightMode, NightModeSetting
+from pbx.domain.destination import DestinationKind
+from pbx.models import DirectoryEntry, NightMode, NightModeSetting
+from pbx.services.directory import destination_clean
 from schedules.models import HolidaySchedule, TimeSchedule
-
-EXTENSION = re.compile(r"[0-9]{2,4}", re.ASCII)
-
-
-def parse_destination(value: str) -> tuple[str, str]:
-    """An extension of 2-4 digits or a phone number typed any common way -> (type, value).
-
-    The one place of the destination rule: the page's form parses with it, and
-    night_mode_update refuses what it would not give (CSV import and API included).
-    """
-    value = (value or "").strip()
-    validate_ascii_digits(value)
-    compact = re.sub(r"[\s\-().]", "", value)
-    if EXTENSION.fullmatch(compact):
-        return DestinationType.EXTENSION, compact
-    if not compact:
-        raise ValidationError(
-            _("Enter where calls go: an extension such as 999 or a number such as 06 1234 5678.")
-        )
-    try:
-        return DestinationType.EXTERNAL, normalise_phone_number(value)
-    except ValidationError:
-        raise ValidationError(
-            _(
-                "Enter an extension of 2 to 4 digits (such as 999) or a valid phone number such as 020-1234567."
-            )
-        ) from None
-
-
-def _check_destination(destination_type: str, destination_value: str) -> None:
-    try:
-        parsed = parse_destination(destination_value)
-    except ValidationError as exc:
-        raise ValidationError({"destination": exc.messages}) from None
-    if parsed != (destination_type, destination_value):
-        raise ValidationError(
-            {
-                "destination": _(
-                    "Enter an extension of 2 to 4 digits (such as 999) or a valid phone number such as 020-1234567."
-                )
-            }
-        )
 
 
 def night_mode_get(*, organisation: Organisation) -> NightMode:
     night = (
         NightMode.objects.filter(organisation=organisation)
-        .select_related("time_schedule", "holiday_schedule")
+        .select_related("time_schedule", "holiday_schedule", "destination_entry__phone_number")
         .first()
     )
     return night or NightMode(organisation=organisation)
@@ -81,13 +39,26 @@ def night_mode_update(
     setting: str,
     time_schedule: TimeSchedule | None,
     holiday_schedule: HolidaySchedule | None,
-    destination_type: str = DestinationType.EXTENSION,
-    destination_value: str = COMPANY_VOICEMAIL,
+    destination_kind: str = DestinationKind.VOICEMAIL.value,
+    destination_entry: DirectoryEntry | int | None = None,
+    destination_number: str = "",
     expected_version: int | None = None,
 ) -> NightMode:
+    """Saves the night mode. The destination is checked like every destination (it must exist in
+    this organisation's directory, or be the company voicemail or a valid external number)."""
     if setting == NightModeSetting.AUTO and time_schedule is None:
         raise ValidationError({"time_schedule": _("Choose a time schedule for automatic night mode.")})
-    _check_destination(destination_type, destination_value)
+    if destination_kind == DestinationKind.NONE:
+        raise ValidationError({"destination": _("Choose where calls go in night mode.")})
+    try:
+        destination = destination_clean(
+            organisation=organisation,
+            kind=destination_kind,
+            entry=destination_entry,
+            number=destination_number,
+        )
+    except ValidationError as exc:
+        raise ValidationError({"destination": exc.messages}) from None
     for schedule in (time_schedule, holiday_schedule):
         if schedule is not None and schedule.organisation_id != organisation.pk:
             raise ValidationError(_("Choose one of your own schedules."))
@@ -102,8 +73,7 @@ def night_mode_update(
     night.setting = setting
     night.time_schedule = time_schedule
     night.holiday_schedule = holiday_schedule
-    night.destination_type = destination_type
-    night.destination_value = destination_value
+    night.destination_kind, night.destination_entry, night.destination_number = destination
     if setting != NightModeSetting.AUTO or schedule_changed:
         # An override belongs to the schedule it was made against.
         night.override_active = None

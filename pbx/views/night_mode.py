@@ -9,24 +9,21 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.models import format_phone_number
 from core.tenancy import PortalRequest, product_required
 from core.versioning import StaleEdit
+from pbx.forms.destination import DestinationValue
 from pbx.forms.night_mode import NightModeForm
-from pbx.models import DestinationType, NightMode, NightModeSetting
+from pbx.models import NightMode, NightModeSetting
 from pbx.services import night_mode as services
 from pbx.texts import night_mode_sentence
 
 
 def _night_initial(night: NightMode) -> dict[str, object]:
-    shown = night.destination_value
-    if night.destination_type == DestinationType.EXTERNAL:
-        shown = format_phone_number(night.destination_value)
     return {
         "setting": night.setting,
         "time_schedule": night.time_schedule_id,
         "holiday_schedule": night.holiday_schedule_id,
-        "destination": shown,
+        "destination": DestinationValue.of(night, "destination"),
     }
 
 
@@ -50,7 +47,7 @@ def night_mode(request: PortalRequest) -> HttpResponse:
     if request.method == "POST":
         form = NightModeForm(request.POST, organisation=organisation)
         if form.is_valid():
-            destination_type, destination_value = form.cleaned_data["destination"]
+            destination = form.cleaned_data["destination"]
             try:
                 services.night_mode_update(
                     organisation=organisation,
@@ -58,8 +55,9 @@ def night_mode(request: PortalRequest) -> HttpResponse:
                     setting=form.cleaned_data["setting"],
                     time_schedule=form.cleaned_data["time_schedule"],
                     holiday_schedule=form.cleaned_data["holiday_schedule"],
-                    destination_type=destination_type,
-                    destination_value=destination_value,
+                    destination_kind=destination.kind,
+                    destination_entry=destination.entry,
+                    destination_number=destination.number,
                     expected_version=form.expected_version,
                 )
             except StaleEdit as exc:

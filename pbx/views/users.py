@@ -21,9 +21,10 @@ from core.tenancy import PortalRequest, product_required
 from core.versioning import StaleEdit
 from pbx.domain.destination import DestinationKind
 from pbx.forms.users import AppPasswordForm, GreetingForm, PbxUserCreateForm, PbxUserForm
-from pbx.models import COMPANY_VOICEMAIL, DestinationType, NightModeFollow, PbxUser
+from pbx.models import NightModeFollow, PbxUser
 from pbx.services import night_mode as night_services
 from pbx.services import users as services
+from pbx.services.directory import destination_label
 
 PAGE_SIZE = 25
 
@@ -150,13 +151,12 @@ def _edit_context(
 ) -> dict[str, object]:
     night = night_services.night_mode_get(organisation=request.organisation)
     state = night_services.night_mode_state(night)
-    value = night.destination_value or COMPANY_VOICEMAIL
-    if night.destination_type == DestinationType.EXTERNAL:
-        night_destination = format_phone_number(value)
-    elif value == COMPANY_VOICEMAIL:
+    if night.destination_kind == DestinationKind.VOICEMAIL:
         night_destination = _("the company voicemail (999)")
     else:
-        night_destination = _("extension %(extension)s") % {"extension": value}
+        night_destination = destination_label(
+            night.destination_kind, night.destination_entry, night.destination_number
+        )
     context: dict[str, object] = {
         "pbx_user": user,
         "form": form,

@@ -71,12 +71,13 @@ def test_it_sets_automatic_night_mode_and_overrides_it_until_the_next_change(
     page.goto(f"{live_server.url}/telefooncentrale/nachtschakeling/")
     page.get_by_label("Automatisch").check()
     page.get_by_label("Tijdschema (openingstijden)").select_option(label="Openingstijden")
-    page.get_by_label("Gesprekken doorschakelen naar").fill("06-12345678")
+    page.get_by_label("Gesprekken doorschakelen naar").select_option("external")
+    page.get_by_placeholder("06 1234 5678").fill("06-12345678")
     page.get_by_role("button", name="Opslaan").click()
     state = page.locator("#night-state")
     expect(state).to_contain_text("Nachtschakeling is nu")
     expect(state).to_contain_text("tot")
-    expect(page.get_by_label("Gesprekken doorschakelen naar")).to_have_value("06 12345678")
+    expect(page.get_by_placeholder("06 1234 5678")).to_have_value("06 12345678")
     switch = page.get_by_role("button", name="Nu inschakelen").or_(
         page.get_by_role("button", name="Nu uitschakelen")
     )
@@ -93,9 +94,10 @@ def test_it_refuses_an_invalid_night_destination_in_dutch(page, live_server, adm
     _log_in(page, live_server)
     page.goto(f"{live_server.url}/telefooncentrale/nachtschakeling/")
     page.get_by_label("Aan", exact=True).check()
-    page.get_by_label("Gesprekken doorschakelen naar").fill("12345")
+    page.get_by_label("Gesprekken doorschakelen naar").select_option("external")
+    page.get_by_placeholder("06 1234 5678").fill("12345")
     page.get_by_role("button", name="Opslaan").click()
-    expect(page.get_by_text("Vul een extensie van 2 tot 4 cijfers in")).to_be_visible()
+    expect(page.get_by_text("Vul een geldig telefoonnummer in")).to_be_visible()
 
 
 def test_it_keeps_ticked_barring_boxes_after_a_reload(page, live_server, admin):

@@ -65,10 +65,12 @@ def _post_form(client, url: str, having: str, change: Callable[[dict[str, list[s
     return response
 
 
-def _set(name: str, value: str) -> Callable[[dict[str, list[str]]], None]:
+def _set(name: str, value: str, **also: str) -> Callable[[dict[str, list[str]]], None]:
     def change(data: dict[str, list[str]]) -> None:
         assert name in data, sorted(data)
         data[name] = [value]
+        for other, other_value in also.items():
+            data[other] = [other_value]
 
     return change
 
@@ -168,8 +170,8 @@ PORTAL: dict[type, Path] = {
     ),
     NightMode: Path(
         lambda org: (_night_mode(org), reverse("pbx:night_mode"))[1],
-        "destination",
-        _set("destination", "201"),
+        "destination_0",
+        _set("destination_0", "external", destination_1="020 555 0199"),
     ),
     TimeSchedule: Path(
         lambda org: reverse("schedules:time_detail", args=[_time_schedule(org).pk]),
@@ -221,7 +223,9 @@ ADMIN: dict[type, Path] = {
     Organisation: Path(lambda org: _admin_url(org), "time_zone", _set("time_zone", "Europe/Brussels")),
     CallBarring: Path(lambda org: _admin_url(_barring(org)), "premium_0900", _toggle("international")),
     NightMode: Path(
-        lambda org: _admin_url(_night_mode(org)), "destination_value", _set("destination_value", "201")
+        lambda org: _admin_url(_night_mode(org)),
+        "destination_kind",
+        _set("destination_kind", "external", destination_number="+31205550199"),
     ),
     TimeSchedule: Path(lambda org: _admin_url(_time_schedule(org)), "name", _set("name", "Winkel")),
     TimeRange: Path(

@@ -49,23 +49,27 @@ def test_it_answers_404_for_a_voicemail_row_no_subscription_can_have(admin_clien
 
 def test_it_refuses_a_schedule_choice_no_schedule_can_have(admin_client, org):
     url = reverse("pbx:night_mode")
-    response = admin_client.post(url, {"setting": "auto", "destination": "999", "time_schedule": "9" * 30})
+    response = admin_client.post(
+        url, {"setting": "auto", "destination_0": "voicemail", "time_schedule": "9" * 30}
+    )
     assert response.status_code == 400
     assert not NightMode.objects.filter(organisation=org, setting="auto").exists()
 
 
 @pytest.mark.parametrize("destination", ["١٢٣", "９９９", "٠٦١٢٣٤٥٦٧٨", "+٣١٦١٢٣٤٥٦٧٨"])
 def test_it_refuses_a_night_mode_destination_in_other_digits(admin_client, org, destination):
-    response = admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination": destination})
+    post = {"setting": "on", "destination_0": "external", "destination_1": destination}
+    response = admin_client.post(reverse("pbx:night_mode"), post)
     assert response.status_code == 400
     assert DIGITS_ERROR in response.content.decode()
     assert not NightMode.objects.filter(organisation=org, setting="on").exists()
 
 
 def test_it_still_takes_a_destination_in_ascii_digits(admin_client, org):
-    response = admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination": "06 1234 5678"})
+    post = {"setting": "on", "destination_0": "external", "destination_1": "06 1234 5678"}
+    response = admin_client.post(reverse("pbx:night_mode"), post)
     assert response.status_code == 302
-    assert NightMode.objects.get(organisation=org).destination_value == "+31612345678"
+    assert NightMode.objects.get(organisation=org).destination_number == "+31612345678"
 
 
 def test_it_refuses_a_spending_limit_in_other_digits(admin_client, org):

@@ -164,15 +164,15 @@ def _night_mode(org: Organisation) -> Scenario:
             setting="on",
             time_schedule=None,
             holiday_schedule=None,
-            destination_type="external",
-            destination_value="+31201234567",
+            destination_kind="external",
+            destination_number="+31201234567",
         ),
-        typed={"destination": "250"},
-        stored=lambda: NightMode.objects.get(organisation=org).destination_value,
+        typed={"destination_0": "external", "destination_1": "06 1234 5678"},
+        stored=lambda: NightMode.objects.get(organisation=org).destination_number,
         theirs="+31201234567",
         theirs_shown="020 123 4567",
-        mine="250",
-        mine_shown='value="250"',
+        mine="+31612345678",
+        mine_shown='value="06 1234 5678"',
     )
 
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
-from factories import SubscriptionFactory
 from mobile.services import mobile_defaults_update, subscription_update
+
+from factories import SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 

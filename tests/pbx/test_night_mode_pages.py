@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import PbxSync
-from pbx.models import NightMode, NightModeSetting
+from pbx.models import DirectoryEntry, NightMode, NightModeSetting
 from pbx.services import night_mode as pbx_services
 from pbx.texts import night_mode_sentence
 from schedules import engine
@@ -24,14 +24,18 @@ def opening_hours(org):
 
 
 def _post(client, **data):
-    return client.post(reverse("pbx:night_mode"), {"setting": "auto", "destination": "999", **data})
+    return client.post(reverse("pbx:night_mode"), {"setting": "auto", "destination_0": "voicemail", **data})
 
 
 def test_it_sets_automatic_night_mode_with_schedules(admin_client, org, opening_hours):
     response = _post(admin_client, time_schedule=opening_hours.pk)
     assert response.status_code == 302
     night = NightMode.objects.get(organisation=org)
-    assert (night.setting, night.time_schedule, night.destination_value) == ("auto", opening_hours, "999")
+    assert (night.setting, night.time_schedule, night.destination_kind) == (
+        "auto",
+        opening_hours,
+        "voicemail",
+    )
     html = admin_client.get(reverse("pbx:night_mode")).content.decode()
     assert "Nachtschakeling is nu" in html
 
@@ -44,28 +48,46 @@ def test_it_refuses_automatic_without_a_time_schedule(admin_client, org):
 
 
 @pytest.mark.parametrize(
-    ("typed", "kind", "stored"),
+    ("typed", "stored"),
+    [("020-1234567", "+31201234567"), ("+31 6 1234 5678", "+31612345678"), ("06 1234 5678", "+31612345678")],
+)
+def test_it_normalises_an_external_destination(admin_client, org, typed, stored):
+    post = {"setting": "on", "destination_0": "external", "destination_1": typed}
+    assert admin_client.post(reverse("pbx:night_mode"), post).status_code == 302
+    night = NightMode.objects.get(organisation=org)
+    assert (night.destination_kind, night.destination_number) == ("external", stored)
+
+
+def test_it_sends_night_calls_to_a_user_by_reference_not_by_digits(admin_client, org):
+    entry = DirectoryEntry.objects.create(
+        organisation=org, kind="user", name="Sanne de Vries", extension="201"
+    )
+    post = {"setting": "on", "destination_0": f"entry:{entry.pk}"}
+    assert admin_client.post(reverse("pbx:night_mode"), post).status_code == 302
+    entry.extension = "301"
+    entry.save()
+    night = NightMode.objects.get(organisation=org)
+    assert (night.destination_kind, night.destination_entry) == ("entry", entry)
+    assert "Sanne de Vries (gebruiker, 301)" in admin_client.get(reverse("pbx:night_mode")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("choice", "number", "message"),
     [
-        ("999", "extension", "999"),
-        ("020-1234567", "external", "+31201234567"),
-        ("+31 6 1234 5678", "external", "+31612345678"),
-        ("12", "extension", "12"),
+        ("external", "abc", "geldig telefoonnummer"),
+        ("external", "06-123", "geldig telefoonnummer"),
+        ("external", "", "Vul het externe nummer in"),
+        ("none", "", "Kies waar gesprekken heen gaan"),
+        ("entry:99999", "", "Kies een gebruiker, belgroep of keuzemenu uit de lijst"),
+        ("extension", "", "Kies in de lijst waar gesprekken heen gaan"),
     ],
 )
-def test_it_normalises_the_destination(admin_client, org, typed, kind, stored):
-    admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination": typed})
-    night = NightMode.objects.get(organisation=org)
-    assert (night.destination_type, night.destination_value) == (kind, stored)
-
-
-@pytest.mark.parametrize("typed", ["1", "12345", "abc", "", "06-123"])
-def test_it_refuses_a_destination_that_is_neither_extension_nor_number(admin_client, org, typed):
-    response = admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination": typed})
+def test_it_refuses_a_destination_it_cannot_reach(admin_client, org, choice, number, message):
+    post = {"setting": "on", "destination_0": choice, "destination_1": number}
+    response = admin_client.post(reverse("pbx:night_mode"), post)
     assert response.status_code == 400
-    assert (
-        "extensie van 2 tot 4 cijfers" in response.content.decode()
-        or "Vul in waar" in response.content.decode()
-    )
+    assert message in response.content.decode()
+    assert not NightMode.objects.filter(organisation=org).exists()
 
 
 def test_it_refuses_another_tenants_schedule(admin_client, other_org):
@@ -114,7 +136,7 @@ def test_it_overrides_an_always_open_schedule_until_a_holiday_years_ahead(admin_
 
 
 def test_it_refuses_an_override_when_not_automatic(admin_client, org):
-    admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination": "999"})
+    admin_client.post(reverse("pbx:night_mode"), {"setting": "on", "destination_0": "voicemail"})
     response = admin_client.post(reverse("pbx:night_mode_override"), {"action": "off"}, follow=True)
     assert "alleen mogelijk" in response.content.decode()
 

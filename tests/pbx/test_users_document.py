@@ -178,18 +178,16 @@ def test_it_renders_the_company_night_mode_destination_as_a_destination(org):
     user = PbxUserFactory(organisation=org, entry__extension="201")
     night = NightMode.objects.create(organisation=org)
 
-    def destination(kind: str, value: str) -> dict:
-        NightMode.objects.filter(pk=night.pk).update(destination_type=kind, destination_value=value)
+    def destination(kind: str, entry=None, number: str = "") -> dict:
+        NightMode.objects.filter(pk=night.pk).update(
+            destination_kind=kind, destination_entry=entry, destination_number=number
+        )
         return config.render(Organisation.objects.get(pk=org.pk))["night_mode"]["destination"]
 
-    assert destination("extension", "999") == {"type": "voicemail"}
-    assert destination("extension", "201") == {"type": "user", "key": f"u{user.entry.pk}"}
-    assert destination("external", "+31612345678") == {"type": "external", "number": "+31612345678"}
-    # An extension nobody has: rendered so that the PBX refuses it with that reason.
-    assert destination("extension", "205") == {"type": "extension", "extension": "205"}
-    assert validate_config(config.render(Organisation.objects.get(pk=org.pk))) == [
-        "night_mode.destination: extension '205' is not a user, hunt group or IVR menu of this organisation"
-    ]
+    assert destination("voicemail") == {"type": "voicemail"}
+    assert destination("entry", entry=user.entry) == {"type": "user", "key": f"u{user.entry.pk}"}
+    assert destination("external", number="+31612345678") == {"type": "external", "number": "+31612345678"}
+    assert validate_config(config.render(Organisation.objects.get(pk=org.pk))) == []
 
 
 def test_it_renders_voicemail_as_the_night_destination_without_a_night_mode(org):
