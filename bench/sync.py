@@ -580,7 +580,6 @@ def main() -> None:
     print(
         f"Generated organisation {organisation.pk} in {time.perf_counter() - started:.1f} s: {'; '.join(made)}"
     )
-    print("  (IVR menus are not generated yet; add their generator when they are)")
 
     render = measure_render(organisation)
     print()
