@@ -169,7 +169,10 @@ class IvrMenuForm(VersionedFormMixin, MenuNamesMixin):
                 first = field
             else:
                 field.organisation, field.itself = first.organisation, None
-                field.widget.widgets[0].choices = first.widget.widgets[0].choices  # type: ignore[attr-defined]
+                shared = list(first.widget.widgets[0].choices)  # type: ignore[attr-defined]
+                # Each field names "nowhere" its own way ("not set", "the company's night destination").
+                shared[0] = (shared[0][0], field.none_label)
+                field.widget.widgets[0].choices = shared  # type: ignore[attr-defined]
 
     @staticmethod
     def initial_of(menu: IvrMenu) -> dict[str, Any]:

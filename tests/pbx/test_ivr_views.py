@@ -263,6 +263,8 @@ def test_it_hides_the_after_hours_menu_when_the_schedule_is_always_open(admin_cl
     url = reverse("pbx:ivr_edit", args=[menu.pk])
     page = admin_client.get(url).content.decode()
     assert 'id="ivr-after-never"' not in page
+    # Each destination names "nowhere" its own way, though they share one list of choices.
+    assert '<option value="none" selected>— de bestemming van de bedrijfsnachtschakeling —</option>' in page
     assert "Nu: menu " in page  # onder werktijd or na werktijd, depending on the hour
     services.ivr_menu_update(menu=menu, by=None, values={"time_schedule": builtin})
     page = admin_client.get(url).content.decode()
