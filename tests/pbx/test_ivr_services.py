@@ -20,6 +20,7 @@ from pbx.services import ivr as services
 from pbx.services import users as user_services
 from schedules import engine
 from schedules.models import TimeRange, TimeSchedule
+from schedules.services import schedule_delete
 
 from factories import HolidayScheduleFactory, OrganisationFactory, TimeScheduleFactory
 
@@ -267,3 +268,10 @@ def test_it_knows_when_the_after_hours_menu_never_plays():
     holiday = engine.HolidayPeriod(datetime(2026, 12, 25).date(), datetime(2026, 12, 26).date())
     assert not domain.always_business(always, (holiday,))
     assert not domain.always_business(always[:5], ())
+
+
+def test_it_keeps_a_schedule_in_use_by_a_menu_and_says_which(org, menu, office_hours):
+    with pytest.raises(ValidationError) as caught:
+        schedule_delete(schedule=office_hours, by=None)
+    assert "Keuzemenu Hoofdmenu (keuzemenu, 300)" in " ".join(caught.value.messages)
+    assert TimeSchedule.objects.filter(pk=office_hours.pk).exists()
