@@ -43,6 +43,8 @@ from .models import ActorKind, ChangeRecord, PbxSync
 # Never shown, whatever the model: technical columns and anything secret.
 HIDDEN_NAMES = {"id", "version", "password", "last_login", "organisation", "is_builtin"}
 HIDDEN_PARTS = ("secret", "password", "token", "sha256")
+# An import of 300 holidays is one change: its first lines and how many more.
+MAX_LINES = 25
 
 
 @dataclass(frozen=True)
@@ -453,6 +455,11 @@ def build_entries(
         .values_list("applied_revision", flat=True)
         .first()
     )
+    for by_object in groups.values():
+        for group in by_object.values():
+            if len(group.lines) > MAX_LINES:
+                rest = len(group.lines) - MAX_LINES + 1
+                group.lines[MAX_LINES - 1 :] = [_("… and %(count)s more") % {"count": rest}]
     entries = []
     for record in records:
         found_groups = list(groups[record.pk].values())

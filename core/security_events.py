@@ -12,7 +12,7 @@ from typing import Any
 
 from allauth.account import signals as account_signals
 from allauth.mfa import signals as mfa_signals
-from django.contrib.auth.signals import user_logged_in, user_login_failed
+from django.contrib.auth.signals import user_login_failed
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_noop
@@ -62,7 +62,7 @@ def record_security_event(user: User | None, summary: str) -> None:
     )
 
 
-@receiver(user_logged_in)
+@receiver(account_signals.user_logged_in)  # allauth's: a login through the login page
 def _logged_in(sender: Any, user: User, **kwargs: Any) -> None:
     record_security_event(user, LOGGED_IN)
 

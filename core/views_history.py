@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -32,6 +33,7 @@ from .restore import restore
 from .security_events import SECURITY_SUMMARIES
 
 PAGE_SIZE = 25
+OBJECT_SHOWN = 5
 SECURITY = "security"
 
 
@@ -127,6 +129,29 @@ def index(request: PortalRequest) -> HttpResponse:
             "SECURITY_SUMMARIES": SECURITY_SUMMARIES,
         },
     )
+
+
+@require_GET
+@organisation_required
+def object_history(request: PortalRequest) -> HttpResponse:
+    """The latest changes of one object (?object=pbx.nightmode:3) or of one kind (?kind=...),
+    for the history section of its page (loaded with htmx)."""
+    organisation = request.organisation
+    records = ChangeRecord.objects.filter(organisation=organisation)
+    only = parse_object(request.GET.get("object", ""))
+    of_kind = kinds().get(request.GET.get("kind", ""))
+    if only is not None:
+        records = records.filter(pk__in=_touching(only[0], organisation, object_id=only[1]))
+    elif of_kind is not None:
+        records = records.filter(pk__in=_touching(of_kind, organisation))
+    else:
+        records = records.none()
+    latest = list(records.select_related("by").order_by("-at", "-pk")[:OBJECT_SHOWN])
+    entries = build_entries(latest, organisation, only=only, of_kind=None if only else of_kind)
+    # After Terugzetten, back to the object's page (htmx names it), not to this fragment.
+    page = request.headers.get("HX-Current-URL", "")
+    back = page if url_has_allowed_host_and_scheme(page, {request.get_host()}, request.is_secure()) else ""
+    return render(request, "history/_entries.html", {"entries": entries, "back": back})
 
 
 @require_POST

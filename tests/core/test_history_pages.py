@@ -95,3 +95,45 @@ def test_it_filters_by_kind_person_and_period_and_explains_a_wrong_period(admin_
     assert wrong.status_code == 200
     assert "De periode eindigt voordat hij begint" in wrong.content.decode()
     assert admin_client.get(index, {"object": "pbx.pbxuser:99999999999999999999999"}).status_code == 200
+
+
+def test_it_walks_the_demo_flow_from_the_night_mode_page(admin_client, admin, org):
+    import re
+
+    admin.first_name, admin.last_name = "Els", "de Vries"
+    admin.save()
+    _set_destination(org, admin)
+    page = reverse("pbx:night_mode")
+    changed = admin_client.post(
+        page, {"setting": "off", "destination_0": "external", "destination_1": "020-1234567"}
+    )
+    assert changed.status_code == 302
+
+    html = admin_client.get(page).content.decode()
+    partial = re.search(r'class="object-history-entries" hx-get="([^"]+)"', html)
+    assert partial is not None, "no history section on the night mode page"
+    section = admin_client.get(
+        partial.group(1).replace("&amp;", "&"),
+        headers={"HX-Request": "true", "HX-Current-URL": f"http://testserver{page}"},
+    ).content.decode()
+    assert "Els de Vries (beheerder@bakkerij.example)" in section
+    assert "bedrijfsvoicemail (999) → 020 123 4567" in section
+    form = re.search(r'<form method="post" action="([^"]+)".*?name="object" value="([^"]+)"', section, re.S)
+    assert form is not None, "no Terugzetten button on the night mode page"
+
+    back = re.search(r'name="next" value="([^"]+)"', section)
+    assert back is not None and back.group(1) == f"http://testserver{page}"
+    restored = admin_client.post(form.group(1), {"object": form.group(2), "next": back.group(1)})
+
+    assert restored.status_code == 302 and restored.url == f"http://testserver{page}"
+    night = NightMode.objects.get(organisation=org)
+    assert (night.destination_kind, night.destination_number) == ("voicemail", "")
+    sync = PbxSync.objects.get(organisation=org)
+    PbxSync.objects.filter(organisation=org).update(
+        applied_revision=sync.desired_revision
+    )  # the worker's push
+    after = admin_client.get(page).content.decode()
+    assert "Teruggezet zoals het was vóór deze wijziging." in after
+    assert "Alle wijzigingen zijn doorgevoerd op de centrale" in after
+    again = admin_client.get(partial.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"})
+    assert f"Centraleversie {sync.desired_revision}: doorgevoerd" in again.content.decode()

@@ -152,3 +152,51 @@ def test_it_answers_404_for_the_history_of_another_organisation(outsider_client,
     assert response.status_code == 404
     page = outsider_client.get(reverse("history:index") + f"?object=pbx.pbxuser:{user.pk}").content.decode()
     assert "Jan de Vries" not in page
+    section = outsider_client.get(
+        reverse("history:object"), {"object": f"pbx.pbxuser:{user.pk}"}
+    ).content.decode()
+    assert "Jan de Vries" not in section and "Geen wijzigingen gevonden." in section
+
+
+def test_it_puts_back_call_barring_settings_and_a_holiday_schedule(org, admin):
+    from datetime import date
+
+    from schedules.models import HolidaySchedule
+    from schedules.services import EntryData, holiday_schedule_save
+    from telephony.models import CallBarring
+    from telephony.services import call_barring_update
+
+    call_barring_update(organisation=org, by=admin, international=True)
+    call_barring_update(organisation=org, by=admin, international=False, mobile=True)
+    barring_change = _latest(org)
+    entries = [EntryData(f"Dag {i}", date(2027, 1, 1 + i), date(2027, 1, 1 + i)) for i in range(30)]
+    schedule = holiday_schedule_save(organisation=org, by=admin, name="Vakantie", entries=entries[:2])
+    holiday_schedule_save(organisation=org, by=admin, name="Vakantie", entries=entries, schedule=schedule)
+    holiday_change = _latest(org)
+    (long,) = build_entries([holiday_change], org)
+    assert len(long.groups[0].lines) == 25
+    assert long.groups[0].lines[-1] == "… en nog 4"
+
+    restore(
+        record=barring_change,
+        kind=kinds()["telephony.callbarring"],
+        object_id=CallBarring.objects.get().pk,
+        by=admin,
+    )
+    restore(record=holiday_change, kind=kinds()["schedules.holidayschedule"], object_id=schedule.pk, by=admin)
+
+    barring = CallBarring.objects.get(organisation=org)
+    assert (barring.international, barring.mobile) == (True, False)
+    assert [e.name for e in HolidaySchedule.objects.get(pk=schedule.pk).entries.all()] == ["Dag 0", "Dag 1"]
+
+
+def test_it_puts_back_the_organisation_settings(org, admin):
+    from accounts.services import organisation_update
+
+    organisation_update(organisation=org, by=admin, name="Bakkerij Jansen")
+    change = _latest(org)
+
+    restore(record=change, kind=kinds()["accounts.organisation"], object_id=org.pk, by=admin)
+
+    org.refresh_from_db()
+    assert org.name == "Bakkerij De Vries"
