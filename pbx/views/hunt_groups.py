@@ -224,7 +224,10 @@ def hunt_group_members(request: PortalRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, done)
             url = reverse("pbx:hunt_group_members", args=[group.pk])
-            return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+            url = f"{url}?{urlencode({'q': query})}" if query else url
+            # After a move the page opens at the moved member, so Tab continues from its buttons.
+            moved = next((request.POST[a] for a in ("up", "down") if a in request.POST), "")
+            return redirect(f"{url}#member-{parse_id(moved)}" if parse_id(moved) else url)
     members = services.members_of(group)
     in_group = [m.member_id for m in members]
     candidates = services.member_candidates(organisation=request.organisation).exclude(pk__in=in_group)
