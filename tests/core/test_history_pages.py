@@ -137,3 +137,25 @@ def test_it_walks_the_demo_flow_from_the_night_mode_page(admin_client, admin, or
     assert "Alle wijzigingen zijn doorgevoerd op de centrale" in after
     again = admin_client.get(partial.group(1).replace("&amp;", "&"), headers={"HX-Request": "true"})
     assert f"Centraleversie {sync.desired_revision}: doorgevoerd" in again.content.decode()
+
+
+def test_it_shows_the_history_of_hunt_groups_and_ivr_menus_on_their_pages(admin_client, org, admin):
+    from pbx.services.hunt_groups import hunt_group_create, hunt_group_update
+    from pbx.services.ivr import ivr_menu_create
+    from schedules.models import TimeSchedule
+
+    group = hunt_group_create(organisation=org, by=admin, name="Verkoop", extension="301")
+    hunt_group_update(group=group, by=admin, values={"name": "Verkoop binnendienst"})
+    schedule = TimeSchedule.objects.get(organisation=org, is_builtin=True)
+    menu = ivr_menu_create(
+        organisation=org, by=admin, name="Hoofdmenu", extension="401", time_schedule=schedule
+    )
+
+    group_page = admin_client.get(reverse("pbx:hunt_group_edit", args=[group.pk])).content.decode()
+    menu_page = admin_client.get(reverse("pbx:ivr_edit", args=[menu.pk])).content.decode()
+    assert f"object=pbx.huntgroup%3A{group.pk}" in group_page
+    assert f"object=pbx.ivrmenu%3A{menu.pk}" in menu_page
+    section = admin_client.get(
+        reverse("history:object"), {"object": f"pbx.huntgroup:{group.pk}"}
+    ).content.decode()
+    assert "Naam: Verkoop → Verkoop binnendienst" in section
