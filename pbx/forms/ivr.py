@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.functional import cached_property
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, PhoneNumber
 from core import validators
 from core.versioning import VersionedFormMixin
+from pbx.domain.destination import DestinationKind
 from pbx.domain.ivr import KEYPAD
 from pbx.forms.destination import NOWHERE, DestinationField, DestinationValue, initial_destination
 from pbx.forms.users import NUMBER_CHOICE_ERROR, NumberChoiceField
@@ -99,6 +103,7 @@ class KeyRow:
     key: str
     mode: forms.BoundField
     destination: forms.BoundField
+    picker: SafeString  # the destination's select and number input (IvrMenuForm.picker)
 
 
 class IvrMenuForm(VersionedFormMixin, MenuNamesMixin):
@@ -200,9 +205,68 @@ class IvrMenuForm(VersionedFormMixin, MenuNamesMixin):
         return initial
 
     def key_rows(self, part: str) -> list[KeyRow]:
-        return [
-            KeyRow(key, self[f"{key_field(part, key)}_mode"], self[key_field(part, key)]) for key in KEYPAD
-        ]
+        rows = []
+        for key in KEYPAD:
+            name = key_field(part, key)
+            rows.append(KeyRow(key, self[f"{name}_mode"], self[name], self.picker(name)))
+        return rows
+
+    @cached_property
+    def pickers(self) -> dict[str, SafeString]:
+        """The menu's own destinations (receptions, after hours, night) as pickers, for the template."""
+        return {name: self.picker(name) for name in DESTINATIONS}
+
+    def _shared_options(self) -> str:
+        """The directory's <option>s (all but the first, "nowhere"), rendered once for all 28 pickers:
+        Django's Select renders every option through a template, which for 28 lists of a 2,000-user
+        directory takes seconds."""
+        if not hasattr(self, "_options_html"):
+            parts = []
+            choices = self.fields["business_reception"].widget.widgets[0].choices  # type: ignore[attr-defined]
+            for value, label in list(choices)[1:]:
+                if isinstance(label, list | tuple):
+                    inner = "".join(
+                        f'<option value="{escape(v)}">{escape(str(text))}</option>' for v, text in label
+                    )
+                    parts.append(f'<optgroup label="{escape(str(value))}">{inner}</optgroup>')
+                else:
+                    parts.append(f'<option value="{escape(value)}">{escape(str(label))}</option>')
+            self._options_html = "".join(parts)
+        return self._options_html
+
+    def picker(self, name: str) -> SafeString:
+        """A destination field as pbx/widgets/destination.html renders it (the same names, ids and data
+        attributes for static/js/portal.js), with the options rendered once per form."""
+        bound = self[name]
+        field = bound.field
+        assert isinstance(field, DestinationField)
+        value = bound.value()
+        if not isinstance(value, list):
+            value = field.widget.decompress(value)
+        choice, number = [*[str(v or "") for v in value], "", ""][:2]
+        first = f'<option value="{DestinationKind.NONE.value}">{escape(str(field.none_label))}</option>'
+        options = first + self._shared_options()
+        marker = f'<option value="{escape(choice)}">'
+        options = options.replace(marker, marker[:-1] + " selected>", 1)
+        invalid = " is-invalid" if bound.errors else ""
+        html = format_html(
+            '<div class="destination-picker row g-2" data-destination>'
+            '<div class="col-sm-7"><select name="{name}_0" class="form-select{invalid}" data-destination-choice="" '
+            'aria-label="{label}" id="{id}_0">{options}</select></div>'
+            '<div class="col-sm-5" data-destination-number-wrap>'
+            '<label class="visually-hidden" for="{id}_1">{placeholder}</label>'
+            '<input type="text" name="{name}_1" value="{number}" class="form-control" inputmode="tel" '
+            'autocomplete="off" placeholder="{placeholder}" data-destination-number="" id="{id}_1">'
+            "</div></div>",
+            name=bound.html_name,
+            invalid=invalid,
+            label=str(field.label),
+            id=bound.auto_id,
+            options=mark_safe(options),  # noqa: S308  (escaped above, option by option)
+            placeholder=_("06 1234 5678"),
+            number=number,
+        )
+        return html
 
     @property
     def business_keys(self) -> list[KeyRow]:

@@ -211,6 +211,13 @@ def test_it_saves_keys_reception_and_night_mode_and_shows_the_keypad(admin_clien
     )
     page = admin_client.get(url).content.decode()
     assert 'class="ivr-keypad' in page and "Jan de Vries" in page
+    # The pickers show what is stored: key 1's user chosen, key #'s number as people write it.
+    assert (
+        'name="business_1_0" class="form-select" data-destination-choice="" aria-label="Toets 1 schakelt door naar" id="id_business_1_0"><option value="none">— kies —</option><option value="voicemail">'
+        in page
+    )
+    assert f'<option value="entry:{jan.entry.pk}" selected>' in page
+    assert 'name="business_hash_1" value="06 12345678"' in page
     assert "Nu: nachtschakeling, gesprekken gaan naar Bedrijfsvoicemail (999)." in page
 
 
