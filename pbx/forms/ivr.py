@@ -20,7 +20,13 @@ from core import validators
 from core.versioning import VersionedFormMixin
 from pbx.domain.destination import DestinationKind
 from pbx.domain.ivr import KEYPAD
-from pbx.forms.destination import NOWHERE, DestinationField, DestinationValue, initial_destination
+from pbx.forms.destination import (
+    NOWHERE,
+    DestinationField,
+    DestinationValue,
+    DestinationWidget,
+    initial_destination,
+)
 from pbx.forms.users import NUMBER_CHOICE_ERROR, NumberChoiceField
 from pbx.models import AfterHours, IvrKey, IvrMenu, IvrPart, KeyMode, NightModeFollow
 from pbx.services.directory import free_numbers
@@ -222,7 +228,9 @@ class IvrMenuForm(VersionedFormMixin, MenuNamesMixin):
         directory takes seconds."""
         if not hasattr(self, "_options_html"):
             parts = []
-            choices = self.fields["business_reception"].widget.widgets[0].choices  # type: ignore[attr-defined]
+            widget = self.fields["business_reception"].widget
+            assert isinstance(widget, DestinationWidget)
+            choices = widget.widgets[0].choices  # type: ignore[attr-defined]
             for value, label in list(choices)[1:]:
                 if isinstance(label, list | tuple):
                     inner = "".join(
@@ -242,6 +250,7 @@ class IvrMenuForm(VersionedFormMixin, MenuNamesMixin):
         assert isinstance(field, DestinationField)
         value = bound.value()
         if not isinstance(value, list):
+            assert isinstance(field.widget, DestinationWidget)
             value = field.widget.decompress(value)
         choice, number = [*[str(v or "") for v in value], "", ""][:2]
         first = f'<option value="{DestinationKind.NONE.value}">{escape(str(field.none_label))}</option>'
