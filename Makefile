@@ -59,6 +59,7 @@ messages: install
 bench: install
 	$(BIN)/python bench/sync.py
 	$(BIN)/python bench/recovery.py
+	$(BIN)/python bench/pages.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -371,6 +371,9 @@ def generate_organisation() -> tuple[Organisation, list[str]]:
             NightMode.objects.filter(organisation=old).delete()  # It protects the schedules.
             # Members protect their users' entries; users their greetings and the entries they forward to.
             HuntGroupMember.objects.filter(group__organisation=old).delete()
+            IvrKey.objects.filter(menu__organisation=old).delete()
+            # Menus point at each other (keys, receptions): clear their destinations before deleting.
+            IvrMenu.objects.filter(organisation=old).delete()
             HuntGroup.objects.filter(organisation=old).delete()
             PbxUser.objects.filter(organisation=old).delete()
             DirectoryEntry.objects.filter(organisation=old).delete()

@@ -34,7 +34,9 @@ def usages(objects: Iterable[models.Model]) -> dict[int, list[str]]:
         field = relation.field.name
         manager = related._default_manager
         queryset = manager.with_scopes_disabled() if hasattr(manager, "with_scopes_disabled") else manager
-        for obj in queryset.filter(**{f"{field}__in": objects}):
+        # A model names what its usage_label reads (USAGE_RELATED), so labels cost no query each.
+        related_fields = getattr(related, "USAGE_RELATED", ())
+        for obj in queryset.filter(**{f"{field}__in": objects}).select_related(*related_fields):
             found[getattr(obj, f"{field}_id")].append(usage_label(obj))
     return found
 

@@ -85,6 +85,9 @@ class HuntGroup(models.Model):
     def name(self) -> str:
         return self.entry.name
 
+    # What usage_label reads, loaded with the objects (core.references: one query per relation).
+    USAGE_RELATED = ("entry",)
+
     def usage_label(self) -> str:
         return str(_("Hunt group %(name)s (forward after waiting time)") % {"name": self.entry.name})
 
@@ -117,6 +120,8 @@ class HuntGroupMember(models.Model):
 
     def __str__(self) -> str:
         return str(self.member)
+
+    USAGE_RELATED = ("group__entry",)
 
     def usage_label(self) -> str:
         return str(_("Hunt group %(name)s (member)") % {"name": self.group.entry.name})

@@ -127,6 +127,8 @@ class IvrMenu(models.Model):
     def __str__(self) -> str:
         return self.entry.name
 
+    USAGE_RELATED = ("entry__phone_number",)
+
     def usage_label(self) -> str:
         return str(_("IVR menu %(name)s") % {"name": self.entry.label})
 
@@ -156,6 +158,8 @@ class IvrKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_part_display()} {self.key}"
+
+    USAGE_RELATED = ("menu__entry__phone_number",)
 
     def usage_label(self) -> str:
         return str(

@@ -117,5 +117,7 @@ class PbxUser(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
+    USAGE_RELATED = ("entry__phone_number",)
+
     def usage_label(self) -> str:
         return str(_("User %(name)s") % {"name": self.entry.label})
