@@ -28,3 +28,13 @@ function syncAllDestinations(root) {
 }
 document.addEventListener("DOMContentLoaded", () => syncAllDestinations(document));
 document.addEventListener("htmx:afterSettle", (event) => syncAllDestinations(event.target));
+
+// "Geschiedenis" sections of object pages: their latest changes load after the page (the
+// page itself stays at its own queries); without JavaScript the link to the full history stays.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-history-src]").forEach((section) => {
+    if (window.htmx) {
+      window.htmx.ajax("GET", section.dataset.historySrc, { target: section, swap: "innerHTML" });
+    }
+  });
+});

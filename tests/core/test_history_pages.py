@@ -110,7 +110,7 @@ def test_it_walks_the_demo_flow_from_the_night_mode_page(admin_client, admin, or
     assert changed.status_code == 302
 
     html = admin_client.get(page).content.decode()
-    partial = re.search(r'class="object-history-entries" hx-get="([^"]+)"', html)
+    partial = re.search(r'class="object-history-entries" data-history-src="([^"]+)"', html)
     assert partial is not None, "no history section on the night mode page"
     section = admin_client.get(
         partial.group(1).replace("&amp;", "&"),
