@@ -7,8 +7,9 @@ restore is itself one change record ("Restored to an earlier state") and reaches
 like any other change. A deleted object is created again through its create service.
 
 Supported kinds: night mode, call barring, organisation settings, time schedules, holiday
-schedules and PBX users (see RESTORERS). Greetings are files: restoring a user keeps its
-current greeting.
+schedules, PBX users and hunt groups (with their members), deleted ones included for
+schedules, PBX users and hunt groups (see RESTORERS). Greetings are files: restoring a user
+keeps its current greeting.
 """
 
 from __future__ import annotations
@@ -176,16 +177,7 @@ def _pbx_user(s: Snapshot) -> None:
         values[key] = _Target(
             s.value(f"{prefix}_kind"), s.value(f"{prefix}_entry"), s.value(f"{prefix}_number")
         )
-    entry = s.part("entry")
-    extension = entry.extension if entry is not None else None
-    phone_number = None
-    if entry is not None and entry.phone_number_id is not None:
-        from accounts.models import PhoneNumber
-
-        phone_number = cast(
-            PhoneNumber,
-            _existing(PhoneNumber, entry.phone_number_id, s.organisation, _("the external number")),
-        )
+    _entry, extension, phone_number = _entry_values(s)
     if s.current is None:
         services.pbx_user_create(
             organisation=s.organisation,
@@ -206,7 +198,47 @@ def _pbx_user(s: Snapshot) -> None:
         services.pbx_user_update(user=s.current, by=s.by, values=values)  # type: ignore[arg-type]
 
 
+def _entry_values(s: Snapshot) -> tuple[Any, Any, Any]:
+    """The directory entry then: (entry row, extension, external number of this organisation)."""
+    entry = s.part("entry")
+    if entry is None:
+        return None, None, None
+    phone_number = None
+    if entry.phone_number_id is not None:
+        from accounts.models import PhoneNumber
+
+        phone_number = _existing(PhoneNumber, entry.phone_number_id, s.organisation, _("the external number"))
+    return entry, entry.extension, phone_number
+
+
+def _hunt_group(s: Snapshot) -> None:
+    from pbx.services import hunt_groups as services
+
+    values: dict[str, Any] = {name: s.value(name) for name in services.SETTINGS}
+    for key, prefix in services.DESTINATIONS.items():
+        values[key] = _Target(
+            s.value(f"{prefix}_kind"), s.value(f"{prefix}_entry"), s.value(f"{prefix}_number")
+        )
+    entry, extension, phone_number = _entry_values(s)
+    name = entry.name if entry is not None else ""
+    if s.current is None:
+        group = services.hunt_group_create(
+            organisation=s.organisation,
+            by=s.by,
+            name=name,
+            extension=extension,
+            phone_number=phone_number,
+            values=values,
+        )
+    else:
+        values.update(name=name, extension=extension, phone_number=phone_number)
+        group = services.hunt_group_update(group=s.current, by=s.by, values=values)  # type: ignore[arg-type]
+    members = sorted(s.children.get("pbx.huntgroupmember", []), key=lambda m: (m.position, m.id))
+    services.hunt_group_set_members(group=group, by=s.by, members=[m.member_id for m in members])
+
+
 RESTORERS: dict[str, Callable[[Snapshot], None]] = {
+    "pbx.huntgroup": _hunt_group,
     "pbx.nightmode": _night_mode,
     "telephony.callbarring": _call_barring,
     "accounts.organisation": _organisation,

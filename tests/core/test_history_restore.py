@@ -200,3 +200,24 @@ def test_it_puts_back_the_organisation_settings(org, admin):
 
     org.refresh_from_db()
     assert org.name == "Bakkerij De Vries"
+
+
+def test_it_restores_a_deleted_hunt_group_with_its_members_in_order(org, admin):
+    from pbx.models import HuntGroup
+    from pbx.services import hunt_groups
+
+    jan, piet = _user(org, admin, "201"), _user(org, admin, "202")
+    group = hunt_groups.hunt_group_create(
+        organisation=org, by=admin, name="Verkoop", extension="301", values={"distribution": "circular"}
+    )
+    hunt_groups.hunt_group_set_members(group=group, by=admin, members=[piet.entry_id, jan.entry_id])
+    pk = group.pk
+    hunt_groups.hunt_group_delete(group=group, by=admin)
+    before = _revision(org)
+
+    restore(record=_latest(org), kind=kinds()["pbx.huntgroup"], object_id=pk, by=admin)
+
+    again = HuntGroup.objects.get(organisation=org)
+    assert (again.entry.name, again.entry.extension, again.distribution) == ("Verkoop", "301", "circular")
+    assert [m.member_id for m in again.members.order_by("position")] == [piet.entry_id, jan.entry_id]
+    assert _revision(org) > before
