@@ -1,4 +1,4 @@
-"""Validation of the PBX configuration document, schema_version 2 (format: docs/pbx-config.md).
+"""Validation of the PBX configuration document, schema_version 3 (format: docs/pbx-config.md).
 
 Pure functions returning a list of "<path>: <reason>" strings, empty when the document is valid. The portal
 shows the first reason to the user, so each reason names the offending field and stays short.
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from pbx.domain.ivr import KEYPAD
 from pbx.domain.numbering import ExtensionProblem, extension_problem
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 MAX_REVISION = 2**63 - 1  # SQLite's INTEGER range.
 
 # check(value, path, errors) appends to errors; composing these keeps the schema below a readable table.

@@ -13,7 +13,7 @@ from django_scopes import scope
 from accounts.models import Organisation
 from core.document import sections
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def render(organisation: Organisation) -> dict[str, Any]:

@@ -72,7 +72,7 @@ USERS: list[dict[str, Any]] = [
 ]
 
 VALID_CONFIG: dict[str, Any] = {
-    "schema_version": 2,
+    "schema_version": 3,
     "organisation": {"id": 7, "name": "Bakkerij De Korenschoof", "time_zone": "Europe/Amsterdam"},
     "barring": {
         "international": False,

@@ -379,7 +379,7 @@ MALFORMED = [
     (_set("users.0.night_mode", "auto"), "users[0].night_mode: must be one of: follow, on, off"),
     (_set("hunt_groups", [{"name": "Verkoop"}]), "hunt_groups[0].key: is required"),
     (_set("ivr_menus", {"key": "hoofdmenu"}), "ivr_menus: expected a list"),
-    (_set("schema_version", 1), "schema_version: unsupported version 1, expected 2"),
+    (_set("schema_version", 1), "schema_version: unsupported version 1, expected 3"),
 ]
 
 

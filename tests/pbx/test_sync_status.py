@@ -23,7 +23,7 @@ def test_it_renders_a_valid_and_stable_document(org):
     assert validate_config(first) == []
     assert json.dumps(first, sort_keys=False) == json.dumps(config.render(org), sort_keys=False)
     assert first["barring"]["mobile"] is True
-    assert first["schema_version"] == 2
+    assert first["schema_version"] == 3
     assert first["night_mode"]["destination"] == {"type": "voicemail"}
 
 

@@ -1,4 +1,4 @@
-"""The "users" section of the PBX document (schema version 2), destinations in it, and greetings
+"""The "users" section of the PBX document (schema version 3), destinations in it, and greetings
 reaching the PBX before the document that refers to them."""
 
 from __future__ import annotations
@@ -193,7 +193,7 @@ def test_it_renders_the_company_night_mode_destination_as_a_destination(org):
 def test_it_renders_voicemail_as_the_night_destination_without_a_night_mode(org):
     document = config.render(org)
 
-    assert document["schema_version"] == 2
+    assert document["schema_version"] == 3
     assert document["night_mode"]["destination"] == {"type": "voicemail"}
     assert document["users"] == []
 
