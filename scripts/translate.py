@@ -58,6 +58,8 @@ def main(paths: list[str]) -> int:
                 if "fuzzy" in entry.flags:
                     entry.flags.remove("fuzzy")
                     entry.previous_msgid = None
+                    entry.previous_msgid_plural = None
+                    entry.previous_msgctxt = None
         po.save()
         po.save_as_mofile(str(PO.with_suffix(".mo")))
     left = [e.msgid for e in po.untranslated_entries()] + [e.msgid for e in po.fuzzy_entries()]
