@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -38,6 +37,7 @@ from pbx.models import DirectoryEntry, HuntGroup, HuntGroupMember, NightModeFoll
 from pbx.services import hunt_groups as services
 from pbx.services import night_mode as night_services
 from pbx.services.directory import destination_label
+from pbx.views.shared import refuse_stale_with_destinations, show_service_errors
 
 PAGE_SIZE = 25
 CANDIDATES_SHOWN = 50
@@ -45,14 +45,6 @@ CANDIDATES_SHOWN = 50
 
 def _get_group(request: PortalRequest, pk: int) -> HuntGroup:
     return get_object_or_404(services.hunt_groups(organisation=request.organisation), pk=pk)
-
-
-def _show_errors(form: forms.Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @require_GET
@@ -80,7 +72,7 @@ def hunt_group_create(request: PortalRequest) -> HttpResponse:
                 values={k: data[k] for k in ("first_name", "last_name", "distribution")},
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("Hunt group %(name)s created.") % {"name": group.name})
             return redirect("pbx:hunt_group_members", pk=group.pk)
@@ -135,13 +127,7 @@ def _edit_context(request: PortalRequest, group: HuntGroup, form: HuntGroupForm)
 
 
 def _refuse_stale(form: HuntGroupForm, exc: StaleEdit, current: HuntGroup) -> None:
-    stored = HuntGroupForm.initial_of(current)
-    extra = []
-    for name in services.DESTINATIONS:
-        value = stored.pop(name)
-        if value != form.cleaned_data.get(name):
-            extra.append((str(form.fields[name].label), value.label))
-    form.refuse_stale(exc, stored=stored, extra=extra)
+    refuse_stale_with_destinations(form, exc, HuntGroupForm.initial_of(current))
 
 
 @require_http_methods(["GET", "POST"])
@@ -158,7 +144,7 @@ def hunt_group_edit(request: PortalRequest, pk: int) -> HttpResponse:
             except StaleEdit as exc:
                 _refuse_stale(form, exc, _get_group(request, pk))
             except ValidationError as exc:
-                _show_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("pbx:hunt_group_edit", pk=group.pk)

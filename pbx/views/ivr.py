@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.forms import Form
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,6 +23,7 @@ from pbx.models import AfterHours, IvrMenu, IvrPart, NightModeFollow
 from pbx.services import ivr as services
 from pbx.services import night_mode as night_services
 from pbx.services.directory import destination_label
+from pbx.views.shared import refuse_stale_with_destinations, show_service_errors
 from schedules.presentation import describe, moment
 
 
@@ -37,14 +37,6 @@ class KeypadCell:
 def _get_menu(request: PortalRequest, pk: int) -> IvrMenu:
     menus = services.with_keys(services.ivr_menus(organisation=request.organisation))
     return get_object_or_404(menus, pk=pk)
-
-
-def _show_errors(form: Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 def _short(kind: str, entry: object, number: str) -> str:
@@ -99,7 +91,7 @@ def ivr_create(request: PortalRequest) -> HttpResponse:
                 holiday_schedule=form.cleaned_data["holiday_schedule"],
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("IVR menu %(name)s created.") % {"name": menu.entry.name})
             return redirect("pbx:ivr_edit", pk=menu.pk)
@@ -186,17 +178,7 @@ def _edit_context(
 
 
 def _refuse_stale(form: IvrMenuForm, exc: StaleEdit, current: IvrMenu) -> None:
-    """The stored values next to what was typed; destinations and keys by their label."""
-    stored = IvrMenuForm.initial_of(current)
-    extra = []
-    for name in list(stored):
-        field = form.fields.get(name)
-        value = stored[name]
-        if hasattr(value, "label") and hasattr(value, "kind"):
-            stored.pop(name)
-            if value != form.cleaned_data.get(name) and field is not None:
-                extra.append((str(field.label), value.label))
-    form.refuse_stale(exc, stored=stored, extra=extra)
+    refuse_stale_with_destinations(form, exc, IvrMenuForm.initial_of(current))
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,7 +199,7 @@ def ivr_edit(request: PortalRequest, pk: int) -> HttpResponse:
             except StaleEdit as exc:
                 _refuse_stale(form, exc, _get_menu(request, pk))
             except ValidationError as exc:
-                _show_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("pbx:ivr_edit", pk=menu.pk)

@@ -25,6 +25,7 @@ from pbx.models import NightModeFollow, PbxUser
 from pbx.services import night_mode as night_services
 from pbx.services import users as services
 from pbx.services.directory import destination_label
+from pbx.views.shared import refuse_stale_with_destinations, show_service_errors
 
 PAGE_SIZE = 25
 
@@ -98,14 +99,6 @@ def user_list(request: PortalRequest) -> HttpResponse:
     return render(request, "pbx/users/list.html", context)
 
 
-def _show_errors(form: forms.Form, exc: ValidationError) -> None:
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_http_methods(["GET", "POST"])
 @product_required("pbx")
 def user_create(request: PortalRequest) -> HttpResponse:
@@ -122,7 +115,7 @@ def user_create(request: PortalRequest) -> HttpResponse:
                 phone_number=form.cleaned_data["phone_number"],
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("User %(name)s created.") % {"name": user.full_name})
             return redirect("pbx:user_edit", pk=user.pk)
@@ -168,14 +161,7 @@ def _edit_context(
 
 
 def _refuse_stale(form: PbxUserForm, exc: StaleEdit, current: PbxUser) -> None:
-    """The stored values next to what was typed; destinations by their label."""
-    stored = PbxUserForm.initial_of(current)
-    extra = []
-    for name in services.DESTINATIONS:
-        value = stored.pop(name)
-        if value != form.cleaned_data.get(name):
-            extra.append((str(form.fields[name].label), value.label))
-    form.refuse_stale(exc, stored=stored, extra=extra)
+    refuse_stale_with_destinations(form, exc, PbxUserForm.initial_of(current))
 
 
 @require_http_methods(["GET", "POST"])
@@ -192,7 +178,7 @@ def user_edit(request: PortalRequest, pk: int) -> HttpResponse:
             except StaleEdit as exc:
                 _refuse_stale(form, exc, _get_user(request, pk))
             except ValidationError as exc:
-                _show_errors(form, exc)
+                show_service_errors(form, exc)
             else:
                 messages.success(request, _("Changes saved."))
                 return redirect("pbx:user_edit", pk=user.pk)
@@ -216,7 +202,7 @@ def user_password(request: PortalRequest, pk: int) -> HttpResponse:
                 password_again=form.cleaned_data["password_again"],
             )
         except ValidationError as exc:
-            _show_errors(form, exc)
+            show_service_errors(form, exc)
         else:
             messages.success(request, _("The password of the app and Outlook login has been changed."))
             return redirect("pbx:user_edit", pk=user.pk)
