@@ -15,6 +15,8 @@ import pytest
 # otherwise refuse ORM calls in test bodies with SynchronousOnlyOperation.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
+from pbx.simulator import RunningSimulator
+
 from browser_support import CHROMIUM, CHROMIUM_ARGS, DESKTOP, TIMEOUT_MS
 
 BROWSER_DIR = Path(__file__).resolve().parent
@@ -69,3 +71,15 @@ def page(context, live_server):
     page.on("console", on_console)
     yield page
     assert not errors, "JavaScript errors or CSP refusals on the page:\n" + "\n".join(errors)
+
+
+@pytest.fixture
+def simulator(tmp_path, settings):
+    """A real PBX simulator the portal pushes to, so a page's status line reaches "doorgevoerd"."""
+    running = RunningSimulator(tmp_path / "pbx.sqlite3", "test-pbx-token").start()
+    settings.PBX_URL = running.base_url
+    settings.PBX_TOKEN = "test-pbx-token"
+    try:
+        yield running
+    finally:
+        running.stop()

@@ -6,22 +6,10 @@ import pytest
 from playwright.sync_api import expect
 
 from pbx.services import users as user_services
-from pbx.simulator import RunningSimulator
 
 from browser_support import assert_no_serious_axe_violations, log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def simulator(tmp_path, settings):
-    running = RunningSimulator(tmp_path / "pbx.sqlite3", "test-pbx-token").start()
-    settings.PBX_URL = running.base_url
-    settings.PBX_TOKEN = "test-pbx-token"
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ from playwright.sync_api import expect
 
 from pbx.domain.audio import tone_wav
 from pbx.services import users as user_services
-from pbx.simulator import RunningSimulator
 
 from browser_support import PHONE, assert_no_serious_axe_violations, log_in
 
@@ -17,17 +16,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-
-
-@pytest.fixture
-def simulator(tmp_path, settings):
-    running = RunningSimulator(tmp_path / "pbx.sqlite3", "test-pbx-token").start()
-    settings.PBX_URL = running.base_url
-    settings.PBX_TOKEN = "test-pbx-token"
-    try:
-        yield running
-    finally:
-        running.stop()
 
 
 @pytest.fixture

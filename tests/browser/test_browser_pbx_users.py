@@ -24,7 +24,7 @@ def _private_media(settings, tmp_path):
     settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
 
 
-def test_it_creates_a_user_with_voicemail_a_greeting_and_a_forward(page, live_server, admin, org):
+def test_it_creates_a_user_with_voicemail_a_greeting_and_a_forward(simulator, page, live_server, admin, org):
     log_in(page, live_server, "beheerder@bakkerij.example")
     page.goto(f"{live_server.url}/telefooncentrale/gebruikers/")
     expect(page.get_by_text("Dit zijn de gebruikers van de telefooncentrale")).to_be_visible()
@@ -66,9 +66,13 @@ def test_it_creates_a_user_with_voicemail_a_greeting_and_a_forward(page, live_se
     duration = page.locator("audio.greeting-player").evaluate(DURATION)
     assert duration > 0.9, duration
 
-    # The status line says whether the PBX has the change (in the tests no PBX listens).
-    expect(page.locator("#pbx-sync-status")).to_contain_text("centrale")
+    # The PBX has the user, the forward and the greeting (uploaded before the document).
+    expect(page.locator("#pbx-sync-status")).to_contain_text("doorgevoerd", timeout=15000)
     assert_no_serious_axe_violations(page)
+    stored = simulator.store.get(org.pk)
+    [user] = stored.config["users"]
+    assert user["forwarding"]["always"] == {"type": "external", "number": "+31612345678"}
+    assert user["greeting"] is not None
 
     page.goto(f"{live_server.url}/telefooncentrale/gebruikers/")
     expect(page.get_by_text("Altijd → 06 12345678")).to_be_visible()
