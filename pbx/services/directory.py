@@ -10,6 +10,8 @@ Each feature's service calls these inside its own transaction and change record.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import QuerySet
@@ -171,6 +173,27 @@ def destination_clean(
             raise ValidationError(_("Enter the external number, for example 06 1234 5678."))
         return kind, None, normalise_phone_number(number)
     return kind, None, ""
+
+
+def destination_assign(
+    obj: Any, prefix: str, value: Any, *, itself: DirectoryEntry | None = None
+) -> list[str]:
+    """Checks a chosen destination (anything with kind, entry and number) and writes it into obj's
+    `<prefix>_kind/_entry/_number` columns; returns the problems instead (nothing written then)."""
+    try:
+        kind, entry, number = destination_clean(
+            organisation=obj.organisation,
+            kind=value.kind,
+            entry=value.entry,
+            number=value.number,
+            itself=itself,
+        )
+    except ValidationError as exc:
+        return list(exc.messages)
+    setattr(obj, f"{prefix}_kind", kind)
+    setattr(obj, f"{prefix}_entry", entry)
+    setattr(obj, f"{prefix}_number", number)
+    return []
 
 
 def destination_label(kind: str, entry: DirectoryEntry | None, number: str) -> str:

@@ -27,7 +27,7 @@ from core.revision import config_changed
 from core.versioning import claim_version
 from pbx.domain import huntgroup as domain
 from pbx.models import DirectoryEntry, Distribution, EntryKind, HuntGroup, HuntGroupMember, NightModeFollow
-from pbx.services.directory import destination_clean, entry_delete_check, entry_save
+from pbx.services.directory import destination_assign, entry_delete_check, entry_save
 
 MAX_MEMBERS = 500
 SETTINGS = ("first_name", "last_name", "distribution", "rings", "move_on", "overflow_seconds", "night_mode")
@@ -89,21 +89,9 @@ def _apply(
     errors: dict[str, list[str]] = {}
     for key, value in values.items():
         if key in DESTINATIONS:
-            try:
-                kind, entry, number = destination_clean(
-                    organisation=group.organisation,
-                    kind=value.kind,
-                    entry=value.entry,
-                    number=value.number,
-                    itself=itself,
-                )
-            except ValidationError as exc:
-                errors[key] = exc.messages
-                continue
-            prefix = DESTINATIONS[key]
-            setattr(group, f"{prefix}_kind", kind)
-            setattr(group, f"{prefix}_entry", entry)
-            setattr(group, f"{prefix}_number", number)
+            problems = destination_assign(group, DESTINATIONS[key], value, itself=itself)
+            if problems:
+                errors[key] = problems
         elif key in SETTINGS:
             setattr(group, key, value)
         elif key not in ENTRY_VALUES:

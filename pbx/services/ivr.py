@@ -42,7 +42,7 @@ from pbx.models import (
     NightModeFollow,
 )
 from pbx.models.ivr import RECEPTION_SECONDS
-from pbx.services.directory import destination_clean, entry_delete_check, entry_save
+from pbx.services.directory import destination_assign, destination_clean, entry_delete_check, entry_save
 from pbx.services.greetings import Upload, greeting_release, greeting_store, read_upload
 from pbx.services.users import Target
 from schedules.models import HolidaySchedule, TimeSchedule
@@ -197,18 +197,10 @@ def _apply(menu: IvrMenu, values: Mapping[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     for key, value in values.items():
         if key in DESTINATIONS:
-            try:
-                # A reception or night destination may be the menu itself (start again): allowed.
-                kind, entry, number = destination_clean(
-                    organisation=menu.organisation, kind=value.kind, entry=value.entry, number=value.number
-                )
-            except ValidationError as exc:
-                errors[key] = exc.messages
-                continue
-            prefix = DESTINATIONS[key]
-            setattr(menu, f"{prefix}_kind", kind)
-            setattr(menu, f"{prefix}_entry", entry)
-            setattr(menu, f"{prefix}_number", number)
+            # A reception or night destination may be the menu itself (start again): allowed.
+            problems = destination_assign(menu, DESTINATIONS[key], value)
+            if problems:
+                errors[key] = problems
         elif key in SETTINGS:
             setattr(menu, key, value)
         elif key in ("first_name", "last_name"):

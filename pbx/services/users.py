@@ -29,7 +29,7 @@ from core.revision import config_changed
 from core.versioning import claim_version
 from pbx.domain.destination import DestinationKind
 from pbx.models import AfterGreeting, DirectoryEntry, EntryKind, NightModeFollow, PbxUser
-from pbx.services.directory import destination_clean, entry_delete_check, entry_save
+from pbx.services.directory import destination_assign, entry_delete_check, entry_save
 from pbx.services.greetings import Upload, greeting_release, greeting_store, read_upload
 
 # The PBX derives the SIP digest from "username:realm:password" (RFC 7616, SHA-256): it gets
@@ -121,21 +121,9 @@ def _apply(user: PbxUser, values: Mapping[str, Any], itself: DirectoryEntry | No
     errors: dict[str, list[str]] = {}
     for key, value in values.items():
         if key in DESTINATIONS:
-            try:
-                kind, entry, number = destination_clean(
-                    organisation=user.organisation,
-                    kind=value.kind,
-                    entry=value.entry,
-                    number=value.number,
-                    itself=itself,
-                )
-            except ValidationError as exc:
-                errors[key] = exc.messages
-                continue
-            prefix = DESTINATIONS[key]
-            setattr(user, f"{prefix}_kind", kind)
-            setattr(user, f"{prefix}_entry", entry)
-            setattr(user, f"{prefix}_number", number)
+            problems = destination_assign(user, DESTINATIONS[key], value, itself=itself)
+            if problems:
+                errors[key] = problems
         elif key in SETTINGS:
             setattr(user, key, value)
         elif key not in ENTRY_VALUES:
