@@ -129,6 +129,10 @@ class VersionedFormMixin:
     cleaned_data: dict[str, Any]
     add_prefix: Any
 
+    def values(self) -> dict[str, Any]:
+        """What the service changes: every cleaned field of the form but the version."""
+        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
+
     def __init__(self, *args: Any, version: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if version is None:

@@ -157,9 +157,6 @@ class HuntGroupForm(VersionedFormMixin, HuntGroupNamesMixin):
             initial[name] = initial_destination(group, prefix)
         return initial
 
-    def values(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
-
 
 class CandidateSearchForm(forms.Form):
     q = forms.CharField(required=False, max_length=60)

@@ -168,10 +168,6 @@ class PbxUserForm(VersionedFormMixin, UserNamesMixin):
             initial[name] = initial_destination(user, prefix)
         return initial
 
-    def values(self) -> dict[str, Any]:
-        """What the service changes: every field of the form but the version."""
-        return {name: value for name, value in self.cleaned_data.items() if name != "version"}
-
 
 class AppPasswordForm(forms.Form):
     password = forms.CharField(
