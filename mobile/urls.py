@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import urls_transfer, views
 
 app_name = "mobile"
 urlpatterns = [
@@ -10,3 +10,4 @@ urlpatterns = [
     path("instellingen/toepassen/", views.mobile_settings_apply, name="settings_apply"),
     path("business-voicemail/", views.business_voicemail, name="business_voicemail"),
 ]
+urlpatterns += urls_transfer.urlpatterns

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import urls_callflow, urls_transfer
 from .views import hunt_groups, ivr, night_mode, sync_status, users
 
 app_name = "pbx"
@@ -40,3 +41,4 @@ urlpatterns = [
     path("status/", sync_status.sync_status, name="sync_status"),
     path("status/opnieuw/", sync_status.sync_retry, name="sync_retry"),
 ]
+urlpatterns += urls_callflow.urlpatterns + urls_transfer.urlpatterns
