@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from celery import current_app
 from django.db import transaction
@@ -24,10 +27,38 @@ log = logging.getLogger(__name__)
 PUSH_TASK = "pbx.tasks.push_config"
 BROKER_RETRY_SECONDS = 5.0
 _broker_down_until = 0.0
+# Inside one_revision(): the organisations whose configuration changed, bumped once on leaving.
+_batch: ContextVar[dict[int, Organisation] | None] = ContextVar("revision_batch", default=None)
+
+
+@contextmanager
+def one_revision() -> Iterator[None]:
+    """Many changes, one revision and one push (the CSV import: 300 users, not 300 pushes).
+
+    Inside, config_changed only notes the organisation; leaving normally bumps each noted
+    organisation once (still inside the caller's transaction and change record). Leaving by an
+    exception bumps nothing: the caller's transaction is rolled back anyway. Nested: the outer
+    batch decides.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    pending: dict[int, Organisation] = {}
+    token = _batch.set(pending)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    for organisation in pending.values():
+        config_changed(organisation=organisation)
 
 
 def config_changed(*, organisation: Organisation) -> None:
     """Call inside the transaction of every change that affects the PBX configuration."""
+    pending = _batch.get()
+    if pending is not None:
+        pending[organisation.pk] = organisation
+        return
     PbxSync.objects.with_scopes_disabled().get_or_create(organisation=organisation)
     PbxSync.objects.with_scopes_disabled().filter(organisation=organisation).update(
         desired_revision=F("desired_revision") + 1,

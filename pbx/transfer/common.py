@@ -1,0 +1,119 @@
+"""Cells the Telefooncentrale's imports share: extensions, pool numbers and destinations.
+
+A destination in a cell is what people write: "999" (the company voicemail), an extension of
+2-4 digits (the user, hunt group or IVR menu with it), an external number in any common form
+(06 1234 5678, +31 20 123 4567), or nothing. The extension is looked up when the row is
+written, so a forward may point at a user created earlier in the same file.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, PhoneNumber, format_phone_number, normalise_phone_number
+from pbx.domain import numbering
+from pbx.domain.destination import DestinationKind
+from pbx.forms.destination import DestinationValue
+from pbx.models import DirectoryEntry
+from pbx.services.directory import extension_clean
+
+VOICEMAIL_EXTENSION = "999"
+
+
+def parse_extension(text: str) -> str:
+    """The extension as stored ("" for none); the directory's own format rules and words."""
+    return extension_clean(text) or ""
+
+
+def parse_number(text: str) -> str:
+    """A number of the pool in E.164 ("" for none); whether it is in the pool, the service says."""
+    return normalise_phone_number(text) if text.strip() else ""
+
+
+def show_number(value: Any) -> str:
+    return format_phone_number(value) if value else ""
+
+
+@dataclass(frozen=True)
+class Dest:
+    kind: str
+    ref: str = ""  # the extension (ENTRY) or the E.164 number (EXTERNAL)
+
+
+NOWHERE = Dest(DestinationKind.NONE.value)
+
+
+def parse_destination(text: str) -> Dest:
+    value = numbering.compact(text)
+    if not value:
+        return NOWHERE
+    if value == VOICEMAIL_EXTENSION:
+        return Dest(DestinationKind.VOICEMAIL.value)
+    if value.isascii() and value.isdigit() and 2 <= len(value) <= 4:
+        return Dest(DestinationKind.ENTRY.value, value)
+    try:
+        return Dest(DestinationKind.EXTERNAL.value, normalise_phone_number(text))
+    except ValidationError:
+        raise ValidationError(
+            _("Write an extension (for example 201), 999 for the company voicemail, or an external number.")
+        ) from None
+
+
+def show_destination(value: Any) -> str:
+    if not isinstance(value, Dest) or value.kind == DestinationKind.NONE:
+        return ""
+    if value.kind == DestinationKind.VOICEMAIL:
+        return VOICEMAIL_EXTENSION
+    if value.kind == DestinationKind.EXTERNAL:
+        return format_phone_number(value.ref)
+    return value.ref
+
+
+def stored_destination(obj: Any, prefix: str) -> Dest:
+    """The destination stored in obj's <prefix>_* columns (entry select_related: no query)."""
+    kind = getattr(obj, f"{prefix}_kind")
+    if kind == DestinationKind.ENTRY:
+        entry = getattr(obj, f"{prefix}_entry")
+        if entry.extension:
+            return Dest(kind, entry.extension)
+        if entry.phone_number is not None:
+            return Dest(DestinationKind.EXTERNAL.value, entry.phone_number.number)
+        return Dest(kind, "")
+    if kind == DestinationKind.EXTERNAL:
+        return Dest(kind, getattr(obj, f"{prefix}_number"))
+    return Dest(kind)
+
+
+def destination_value(organisation: Organisation, dest: Dest, key: str) -> DestinationValue:
+    """The service's destination for a cell; an extension nobody has is refused under `key`."""
+    if dest.kind == DestinationKind.ENTRY:
+        entry = (
+            DirectoryEntry.objects.filter(organisation=organisation, extension=dest.ref)
+            .select_related("phone_number")
+            .first()
+        )
+        if entry is None:
+            raise ValidationError(
+                {key: _("No user, hunt group or IVR menu has extension %(extension)s.") % {"extension": dest.ref}}
+            )
+        return DestinationValue(dest.kind, entry)
+    return DestinationValue(dest.kind, None, dest.ref)
+
+
+def pool_number(organisation: Organisation, number: str, key: str = "phone_number") -> PhoneNumber | None:
+    """The pool's PhoneNumber for an E.164 number; a number outside the pool is refused."""
+    if not number:
+        return None
+    found = PhoneNumber.objects.filter(organisation=organisation, number=number).first()
+    if found is None:
+        raise ValidationError(
+            {
+                key: _("%(number)s is not one of your organisation's numbers. Choose a number from the pool (Instellingen).")
+                % {"number": format_phone_number(number)}
+            }
+        )
+    return found

@@ -1,0 +1,184 @@
+"""CSV export and import of the Telefooncentrale's users (issue 15), matched by extension.
+
+Every row goes through pbx.services.users (pbx_user_create / pbx_user_update), the same rules
+and words as the pages. Forwarding is written in a second pass, so a row may forward to a user
+that a later row of the same file creates. Not in the CSV: the greeting (a file), the app
+password (never shown) and what happens after the greeting.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from core.transfer import (
+    Column,
+    Importer,
+    RowPlan,
+    Table,
+    parse_bool,
+    parse_choice,
+    parse_int,
+    parse_text,
+    show_bool,
+    show_choice,
+)
+from pbx.models import NightModeFollow, PbxUser
+from pbx.services import users as services
+from pbx.transfer.common import (
+    NOWHERE,
+    destination_value,
+    parse_destination,
+    parse_extension,
+    parse_number,
+    pool_number,
+    show_destination,
+    show_number,
+    stored_destination,
+)
+
+SECONDS_MESSAGE = gettext_lazy("Choose a number of seconds from 5 to 60, for example 20.")
+
+
+def parse_email(text: str) -> str:
+    value = text.strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError(_("Write a valid e-mail address, for example naam@bedrijf.nl.")) from None
+    return value
+
+
+def _bool(key: str, label: Any) -> Column:
+    return Column(key, label, parse=parse_bool, show=show_bool, blank_keeps=True)
+
+
+def _destination(key: str, label: Any) -> Column:
+    return Column(key, label, parse=parse_destination, show=show_destination)
+
+
+COLUMNS = (
+    Column("extension", gettext_lazy("Extension"), parse=parse_extension, required=True),
+    Column("first_name", gettext_lazy("First name"), parse=parse_text(60)),
+    Column("last_name", gettext_lazy("Last name"), parse=parse_text(80)),
+    Column("phone_number", gettext_lazy("External number"), parse=parse_number, show=show_number),
+    _bool("voicemail_enabled", gettext_lazy("Voicemail on")),
+    Column("voicemail_email", gettext_lazy("Voicemail e-mail address"), parse=parse_email),
+    Column("voicemail_copy_email", gettext_lazy("Voicemail copy to"), parse=parse_email),
+    _bool("voicemail_direct", gettext_lazy("Voicemail direct")),
+    _bool("voicemail_on_busy", gettext_lazy("Voicemail on busy")),
+    _bool("voicemail_on_no_answer", gettext_lazy("Voicemail on no answer")),
+    _destination("forward_always", gettext_lazy("Forward always to")),
+    _destination("forward_busy", gettext_lazy("Forward on busy to")),
+    _destination("forward_no_answer", gettext_lazy("Forward on no answer to")),
+    Column(
+        "forward_no_answer_seconds",
+        gettext_lazy("Forward on no answer after (seconds)"),
+        parse=lambda text: parse_int(5, 60, str(SECONDS_MESSAGE))(text),
+        blank_keeps=True,
+    ),
+    _destination("forward_unreachable", gettext_lazy("Forward when unreachable to")),
+    Column(
+        "night_mode",
+        gettext_lazy("Night mode"),
+        parse=lambda text: parse_choice(NightModeFollow, _("Write “Follow company setting”, “On” or “Off”."))(text),
+        show=show_choice(NightModeFollow),
+        blank_keeps=True,
+    ),
+)
+DESTINATION_KEYS = ("forward_always", "forward_busy", "forward_no_answer", "forward_unreachable")
+SETTINGS = tuple(c.key for c in COLUMNS if c.key not in ("extension", "first_name", "last_name", "phone_number"))
+
+
+class UserImporter(Importer):
+    columns = COLUMNS
+    key = "extension"
+    summary = gettext_noop("CSV import of PBX users")
+    phases = ("main", "forwarding")
+    error_columns = {"after_greeting_to": "", "__all__": ""}
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.created: dict[int, PbxUser] = {}
+
+    def _users(self) -> Iterable[PbxUser]:
+        return services.pbx_users(organisation=self.organisation).order_by("entry__extension", "pk")
+
+    def existing(self) -> dict[Any, Any]:
+        return {user.entry.extension: user for user in self._users() if user.entry.extension}
+
+    def current(self, obj: Any) -> dict[str, Any]:
+        user: PbxUser = obj
+        values: dict[str, Any] = {
+            "extension": user.entry.extension or "",
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "phone_number": user.entry.phone_number.number if user.entry.phone_number else "",
+        }
+        for key in SETTINGS:
+            if key in DESTINATION_KEYS:
+                values[key] = stored_destination(user, services.DESTINATIONS[key])
+            else:
+                values[key] = getattr(user, key)
+        return values
+
+    def export_rows(self) -> Iterable[dict[str, Any]]:
+        return [self.current(user) for user in self._users()]
+
+    def name_of(self, plan: RowPlan) -> str:
+        if plan.target is not None:
+            return f"{plan.target.entry.extension} {plan.target.full_name}"
+        name = f"{plan.values.get('first_name', '')} {plan.values.get('last_name', '')}".strip()
+        return f"{plan.key} {name}".strip()
+
+    def check_row(self, plan: RowPlan, table: Table) -> None:
+        if plan.target is None and not plan.errors:
+            for key in ("first_name", "last_name"):
+                if not plan.values.get(key):
+                    message = (
+                        _("Enter the user's first name.") if key == "first_name" else _("Enter the user's last name.")
+                    )
+                    plan.fail(self.column(key).header, [message])
+
+    def _settings(self, plan: RowPlan, keys: Iterable[str]) -> dict[str, Any]:
+        return {key: plan.values[key] for key in keys if key in plan.values and key not in DESTINATION_KEYS}
+
+    def write(self, plan: RowPlan, phase: str) -> None:
+        if phase == "main":
+            if plan.target is None:
+                self.created[plan.number] = services.pbx_user_create(
+                    organisation=self.organisation,
+                    by=self.by,
+                    first_name=plan.values.get("first_name", ""),
+                    last_name=plan.values.get("last_name", ""),
+                    extension=plan.values["extension"],
+                    phone_number=pool_number(self.organisation, plan.values.get("phone_number", "")),
+                    values=self._settings(plan, SETTINGS),
+                )
+                return
+            values = self._settings(plan, [key for key in plan.changed if key != "phone_number"])
+            if "phone_number" in plan.changed:
+                values["phone_number"] = pool_number(self.organisation, plan.values["phone_number"])
+            if values:
+                services.pbx_user_update(user=plan.target, by=self.by, values=values)
+            return
+        # Forwarding, once every row's user exists.
+        user = self.created.get(plan.number, plan.target)
+        if user is None:
+            return
+        keys = DESTINATION_KEYS if plan.target is None else [k for k in plan.changed if k in DESTINATION_KEYS]
+        wanted = {key: plan.values[key] for key in keys if key in plan.values and plan.values[key] != NOWHERE}
+        if plan.target is not None:
+            wanted = {key: plan.values[key] for key in keys if key in plan.values}
+        if wanted:
+            services.pbx_user_update(
+                user=user,
+                by=self.by,
+                values={key: destination_value(self.organisation, dest, key) for key, dest in wanted.items()},
+            )
