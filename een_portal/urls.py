@@ -24,6 +24,8 @@ urlpatterns = [
     path("telefooncentrale/", include("pbx.urls")),
     path("mobiel/", include("mobile.urls")),
     path("geschiedenis/", include("core.urls_history")),
+    path("api/v1/", include("api.urls")),
+    path("mijn-gegevens/api-sleutels/", include("api.urls_tokens")),
     path("", include("accounts.urls")),
 ]
 
