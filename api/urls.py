@@ -3,7 +3,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from .views import docs, hunt_groups, night_mode, users
+from .views import base, docs, hunt_groups, night_mode, users
 
 app_name = "api"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("night-mode/", night_mode.NightModeView.as_view(), name="night_mode"),
     path("night-mode/switch/", night_mode.NightModeSwitch.as_view(), name="night_mode_switch"),
     path("sync-status/", night_mode.SyncStatusView.as_view(), name="sync_status"),
+    # Last: every other address under /api/v1/ is a JSON 404.
+    path("<path:rest>", base.not_found, name="not_found"),
 ]

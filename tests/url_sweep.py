@@ -51,6 +51,9 @@ URL_OBJECTS: dict[str, type[Model]] = {
     "schedules:holiday_public": HolidaySchedule,
     "schedules:holiday_import": HolidaySchedule,
     "schedules:holiday_export": HolidaySchedule,
+    "api:hunt_group": HuntGroup,
+    "api:hunt_group_members": HuntGroup,
+    "api:user": PbxUser,
 }
 
 ID_PARAMETER = re.compile(r"<(?:int|id):(\w+)>")

@@ -13,11 +13,12 @@ from contextlib import ExitStack, contextmanager
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.csrf import csrf_exempt
 from django_scopes import scope
 from rest_framework import exceptions
 from rest_framework.generics import GenericAPIView
@@ -118,3 +119,10 @@ def with_etag(response: Response, version: int | None) -> Response:
     if version is not None:
         response["ETag"] = f'"{version}"'
     return response
+
+
+@csrf_exempt  # it changes nothing, whatever the method
+def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+    """Any other /api/v1/ address (also an id no row can have, like 00): a JSON 404, not the HTML page."""
+    with translation.override(api_language(request)):
+        return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)

@@ -420,6 +420,7 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "pbx:hunt_group_delete": "a confirmation with no typed values",
     "pbx:ivr_create": "creates a new IVR menu: there is no stored version to be stale against",
     "pbx:ivr_delete": "a confirmation with no typed values",
+    "api_tokens": "makes a new API key of one's own account and revokes keys: nothing stored is edited",
 }
 
 
