@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from decimal import Decimal
 from functools import cache
 from typing import Any, cast
 
@@ -165,12 +166,18 @@ class Group:
     lines: list[str] = field(default_factory=list)
     deleted: bool = False
     created: bool = False
+    builtin: bool = False  # the built-in schedule: never changed, so never put back
 
     @property
     def restorable(self) -> bool:
+        """Whether "Terugzetten" works here: not for the change that made the object (nothing
+        came before it), not for the built-in schedule, and for a deleted object only where
+        its kind is created again."""
         from .restore import can_restore
 
-        return not self.created and can_restore(self.kind.model)
+        if self.created or self.builtin:
+            return False
+        return can_restore(self.kind.model, deleted=self.deleted)
 
     @property
     def token(self) -> str:
@@ -282,6 +289,8 @@ def _text(value: Any, f: models.Field, resolver: Resolver, tz: Any) -> str:
         return formats.date_format(value, "DATE_FORMAT")
     if isinstance(value, time):
         return value.strftime("%H:%M")
+    if isinstance(value, Decimal):
+        return formats.number_format(value)  # 25,00 in Dutch, as the forms show it
     text = str(value)
     if text.startswith("+") and text[1:].isdigit():
         return format_phone_number(text)
@@ -402,7 +411,9 @@ def build_entries(
             label = (
                 object_label(obj, kind) if obj is not None else str(capfirst(kind.model._meta.verbose_name))
             )
-            group = groups[change_id][key] = Group(kind, object_id, label)
+            group = groups[change_id][key] = Group(
+                kind, object_id, label, builtin=bool(getattr(obj, "is_builtin", False))
+            )
         return group
 
     for kind, row in roots:

@@ -6,10 +6,12 @@ of a normal save applies (an extension taken meanwhile is refused with the reaso
 restore is itself one change record ("Restored to an earlier state") and reaches the PBX
 like any other change. A deleted object is created again through its create service.
 
-Supported kinds: night mode, call barring, organisation settings, time schedules, holiday
-schedules, PBX users and hunt groups (with their members), deleted ones included for
-schedules, PBX users and hunt groups (see RESTORERS). Greetings are files: restoring a user
-keeps its current greeting.
+Supported kinds (RESTORERS): night mode, call barring, organisation settings, time schedules,
+holiday schedules, PBX users, hunt groups (with their members), IVR menus (with their keys),
+mobile subscriptions (limits and blocking), the general mobile settings, Business Voicemail
+requests and memberships (role, active); deleted ones (RECREATES) for schedules, PBX users,
+hunt groups and IVR menus. Greetings are files: restoring a user or a menu keeps its current
+greetings, and the message says so when that differs from the moment chosen.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from accounts.models import Organisation, User
 from .changes import recording
 from .history_lines import Kind, field_of, kind_of, kinds
 from .models import ChangeRecord
+from .revision import one_revision
 
 RESTORED = gettext_noop("Restored to an earlier state")
 
@@ -105,6 +108,14 @@ def snapshot_before(record: ChangeRecord, kind: Kind, object_id: int, by: User) 
     return snapshot
 
 
+@dataclass
+class Restored:
+    """What restore did: whether anything changed, and what the person should know."""
+
+    changed: bool
+    notes: list[str]
+
+
 def _fields_of(service: Callable[..., Any], model: type[models.Model]) -> list[str]:
     names = {f.name for f in model._meta.concrete_fields}
     return [p for p in inspect.signature(service).parameters if p in names and p != "organisation"]
@@ -169,7 +180,7 @@ class _Target:
     number: str
 
 
-def _pbx_user(s: Snapshot) -> None:
+def _pbx_user(s: Snapshot) -> list[str]:
     from pbx.services import users as services
 
     values: dict[str, Any] = {name: s.value(name) for name in services.SETTINGS}
@@ -196,6 +207,8 @@ def _pbx_user(s: Snapshot) -> None:
             phone_number=phone_number,
         )
         services.pbx_user_update(user=s.current, by=s.by, values=values)  # type: ignore[arg-type]
+    current = s.current.greeting_id if s.current is not None else None  # type: ignore[attr-defined]
+    return [GREETING_KEPT] if s.row.greeting_id != current else []
 
 
 def _entry_values(s: Snapshot) -> tuple[Any, Any, Any]:
@@ -237,7 +250,118 @@ def _hunt_group(s: Snapshot) -> None:
     services.hunt_group_set_members(group=group, by=s.by, members=[m.member_id for m in members])
 
 
-RESTORERS: dict[str, Callable[[Snapshot], None]] = {
+GREETING_KEPT = gettext_noop(
+    "The greeting was not put back: a greeting is a sound file. Upload it again on the page if needed."
+)
+GREETINGS_KEPT = gettext_noop(
+    "The greetings were not put back: a greeting is a sound file. Upload them again on the menu's page if needed."
+)
+
+
+def _ivr_menu(s: Snapshot) -> list[str]:
+    """Name, number, schedules, settings, destinations and keys as they were; the greetings stay
+    as they are now. A destination or key that led back to the menu itself leads to it again
+    (a deleted menu comes back with a new directory entry)."""
+    from pbx.models import DirectoryEntry, IvrPart
+    from pbx.services import ivr as services
+
+    row = s.row
+    entry, extension, phone_number = _entry_values(s)
+    names = {
+        "name": entry.name if entry is not None else "",
+        "extension": extension,
+        "phone_number": phone_number,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+    }
+    schedules = {name: s.value(name) for name in services.SCHEDULES}
+    if s.current is None:
+        menu = services.ivr_menu_create(organisation=s.organisation, by=s.by, **names, **schedules)
+    else:
+        menu = cast(Any, s.current)
+    itself = menu.entry
+
+    def target(source: Any, prefix: str, label: Any) -> _Target:
+        entry_id = getattr(source, f"{prefix}_entry_id")
+        found: Any = None
+        if entry_id == row.entry_id:
+            found = itself
+        elif entry_id is not None:
+            found = _existing(DirectoryEntry, entry_id, s.organisation, label)
+        return _Target(getattr(source, f"{prefix}_kind"), found, getattr(source, f"{prefix}_number"))
+
+    values: dict[str, Any] = {name: s.value(name) for name in services.SETTINGS}
+    values.update(names, **schedules)
+    for key, prefix in services.DESTINATIONS.items():
+        values[key] = target(row, prefix, field_of(s.kind.model, f"{prefix}_entry").verbose_name)
+    keys = []
+    for key_row in sorted(s.children.get("pbx.ivrkey", []), key=lambda k: (k.part, k.key)):
+        part = str(dict(IvrPart.choices).get(key_row.part, key_row.part)).lower()
+        label = _("the destination of key %(key)s (%(part)s)") % {"key": key_row.key, "part": part}
+        keys.append(
+            services.KeyChoice(key_row.part, key_row.key, key_row.mode, target(key_row, "destination", label))
+        )
+    services.ivr_menu_update(menu=menu, by=s.by, values=values, keys=keys)
+    then = (row.business_greeting_id, row.after_greeting_id)
+    now = (menu.business_greeting_id, menu.after_greeting_id)
+    return [GREETINGS_KEPT] if then != now else []
+
+
+def _subscription(s: Snapshot) -> None:
+    """User name, limits, alerts and blocking (the SIM's too) through the subscription's own
+    save: a terminated subscription is refused as on its page."""
+    from mobile.models import LimitsAndBlocking, SubscriptionStatus
+    from mobile.services import subscription_update
+
+    values = {name: s.value(name) for name in ["user_name", *LimitsAndBlocking.DEFAULT_FIELDS]}
+    block_sim = None
+    if s.row.status in (SubscriptionStatus.ACTIVE, SubscriptionStatus.BLOCKED):
+        block_sim = s.row.status == SubscriptionStatus.BLOCKED
+    subscription_update(subscription=s.current, values=values, block_sim=block_sim, by=s.by)  # type: ignore[arg-type]
+
+
+def _mobile_defaults(s: Snapshot) -> None:
+    from mobile.models import LimitsAndBlocking
+    from mobile.services import mobile_defaults_update
+
+    values = {name: s.value(name) for name in LimitsAndBlocking.DEFAULT_FIELDS}
+    mobile_defaults_update(organisation=s.organisation, values=values, by=s.by)
+
+
+def _voicemail_request(s: Snapshot) -> None:
+    """The request's type, texts, language and voice, submitted again like a change on the
+    Business Voicemail page (back to "Concept", to the studio); refused as there for a
+    subscription that can no longer have Business Voicemail."""
+    from mobile.models import Subscription
+    from mobile.services import VOICEMAIL_FIELDS, VoicemailChange, voicemail_requests_submit
+
+    request = cast(Any, s.current)
+    subscription = Subscription.objects.get(pk=request.subscription_id, organisation=s.organisation)
+    values = {name: getattr(s.row, name) for name in VOICEMAIL_FIELDS}
+    voicemail_requests_submit(
+        organisation=s.organisation,
+        by=s.by,
+        changes=[VoicemailChange(subscription=subscription, values=values)],
+    )
+
+
+def _membership(s: Snapshot) -> None:
+    """Role and access through the members page's own services, so their rules hold (the last
+    Beheerder stays, nobody deactivates their own account). Access comes back before a role
+    is taken away, and goes after a role is given, so no step leaves the organisation
+    without an administrator."""
+    from accounts import services
+
+    membership = cast(Any, s.current)
+    if s.row.is_active and not membership.is_active:
+        services.membership_reactivate(membership=membership, by=s.by)
+    if s.row.role != membership.role:
+        services.membership_set_role(membership=membership, role=s.row.role, by=s.by)
+    if not s.row.is_active and membership.is_active:
+        services.membership_deactivate(membership=membership, by=s.by)
+
+
+RESTORERS: dict[str, Callable[[Snapshot], list[str] | None]] = {
     "pbx.huntgroup": _hunt_group,
     "pbx.nightmode": _night_mode,
     "telephony.callbarring": _call_barring,
@@ -245,14 +369,30 @@ RESTORERS: dict[str, Callable[[Snapshot], None]] = {
     "schedules.timeschedule": _time_schedule,
     "schedules.holidayschedule": _holiday_schedule,
     "pbx.pbxuser": _pbx_user,
+    "pbx.ivrmenu": _ivr_menu,
+    "mobile.subscription": _subscription,
+    "mobile.mobiledefaults": _mobile_defaults,
+    "mobile.voicemailrequest": _voicemail_request,
+    "accounts.membership": _membership,
+}
+# The kinds that are created again when the chosen moment is before their deletion.
+RECREATES = {
+    "schedules.timeschedule",
+    "schedules.holidayschedule",
+    "pbx.pbxuser",
+    "pbx.huntgroup",
+    "pbx.ivrmenu",
 }
 
 
-def can_restore(model: type[models.Model]) -> bool:
-    return model._meta.label_lower in RESTORERS
+def can_restore(model: type[models.Model], *, deleted: bool = False) -> bool:
+    """Whether Terugzetten works for this kind (for an object deleted since: whether it is
+    created again)."""
+    key = model._meta.label_lower
+    return key in RESTORERS and (not deleted or key in RECREATES)
 
 
-def restore(*, record: ChangeRecord, kind: Kind, object_id: int, by: User) -> None:
+def restore(*, record: ChangeRecord, kind: Kind, object_id: int, by: User) -> Restored:
     """Puts the object back as it was just before `record`; ValidationError says why not."""
     restorer = RESTORERS.get(kind.key)
     if restorer is None:
@@ -262,7 +402,11 @@ def restore(*, record: ChangeRecord, kind: Kind, object_id: int, by: User) -> No
         raise ValidationError(
             _("This object did not exist yet before this change; there is nothing to put back.")
         )
+    if snapshot.current is None and kind.key not in RECREATES:
+        raise ValidationError(_("This object has been deleted and cannot be created again from the history."))
     if snapshot.current is not None and getattr(snapshot.current, "is_builtin", False):
         raise ValidationError(_("The built-in schedule cannot be changed."))
-    with recording(organisation=record.organisation, by=by, summary=RESTORED):
-        restorer(snapshot)
+    # One change record, one revision and one push, however many services the restore takes.
+    with recording(organisation=record.organisation, by=by, summary=RESTORED) as change, one_revision():
+        notes = restorer(snapshot) or []
+    return Restored(bool(getattr(change, "touched", False)), [_(note) for note in notes])

@@ -29,7 +29,7 @@ from core.tenancy import PortalRequest, organisation_required
 
 from .history_lines import Kind, _touching, build_entries, kinds, root_kinds
 from .models import ActorKind, ChangeRecord
-from .restore import restore
+from .restore import RESTORED, restore
 from .security_events import SECURITY_SUMMARIES
 
 PAGE_SIZE = 25
@@ -94,7 +94,11 @@ def index(request: PortalRequest) -> HttpResponse:
         data = form.cleaned_data
         tz = ZoneInfo(organisation.time_zone)
         if data["kind"] == SECURITY:
-            records = records.filter(summary__in=SECURITY_SUMMARIES)
+            # A role or access put back through Terugzetten is an account change too.
+            memberships = _touching(kinds()["accounts.membership"], organisation)
+            records = records.filter(
+                Q(summary__in=SECURITY_SUMMARIES) | Q(summary=RESTORED, pk__in=memberships)
+            )
         elif data["kind"]:
             records = records.filter(pk__in=_touching(kinds()[data["kind"]], organisation))
         if data["person"] in (ActorKind.OPERATOR, ActorKind.SYSTEM):
@@ -171,9 +175,12 @@ def restore_view(request: PortalRequest, pk: int) -> HttpResponse:
         return redirect(back)
     kind, object_id = target
     try:
-        restore(record=record, kind=kind, object_id=object_id, by=request.user)
+        done = restore(record=record, kind=kind, object_id=object_id, by=request.user)
     except ValidationError as exc:
         messages.error(request, _("Could not put it back: %(reason)s") % {"reason": " ".join(exc.messages)})
     else:
-        messages.success(request, _("Put back as it was before this change."))
+        if done.changed:
+            messages.success(request, " ".join([_("Put back as it was before this change."), *done.notes]))
+        else:
+            messages.info(request, _("Nothing to put back: it is already as it was before this change."))
     return redirect(back)
