@@ -41,7 +41,20 @@ GARBAGE = {
     "rows": ["1", "abc"],
     "q": "\x00",
 }
-QUERY_GARBAGE = {"q": "\x00", "page": "-5", "type": "?", "status": "?", "row": "١٢", "mode": "?"}
+QUERY_GARBAGE = {
+    "q": "\x00",
+    "page": "-5",
+    "type": "?",
+    "status": "?",
+    "row": "١٢",
+    "mode": "?",
+    # The history's filters: an object token, a kind, a person and a period no row can have.
+    "object": "pbx.pbxuser:١٢",
+    "kind": "koning",
+    "person": "-1",
+    "start": "2026-13-45",
+    "end": "gisteren",
+}
 # Ids no row can have, in every spelling: as a URL segment and as a form value.
 BAD_IDS = ["0", "-1", str(2**63), str(10**30), "abc", "١٢", "1.5", ""]
 BAD_FIELD_IDS = ["-1", str(2**63), str(10**30), "١٢", "abc"]  # per form field: the ones that broke things

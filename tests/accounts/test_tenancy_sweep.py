@@ -14,6 +14,7 @@ from django.urls import include, path, reverse
 from django_scopes import scopes_disabled
 from url_sweep import URL_OBJECTS, Route, id_routes, leaks, tenant_routes
 
+from core.models import ChangeRecord
 from core.tenancy import personal
 from mobile.models import Subscription
 from pbx.models import NightMode
@@ -91,6 +92,51 @@ def test_it_refuses_an_object_of_another_tenant_in_a_form_field(
     assert send(own).status_code != 404  # the field does name this model: the probe proves something
     assert not NightMode.objects.filter(organisation=org, time_schedule__organisation=other_org).exists()
     assert not NightMode.objects.filter(organisation=org, holiday_schedule__organisation=other_org).exists()
+
+
+def _probe_change(organisation, obj, summary):
+    """A change record of the organisation that touched obj (a save with a historical row)."""
+    from core.changes import recording
+
+    with recording(organisation=organisation, by=None, summary=summary) as record:
+        type(obj)._base_manager.get(pk=obj.pk).save()
+    return record
+
+
+def test_it_shows_and_restores_nothing_of_another_tenant_through_the_history_object_filter(
+    admin_client, org, other_org
+):
+    """?object=<kind>:<id> (history:index and history:object) and Terugzetten's object field name
+    an object by id: another organisation's object shows nothing and is never put back."""
+    from core.history_lines import kind_of
+
+    probed, problems = [], []
+    for model, factory in TENANT_OBJECT_FACTORIES.items():
+        kind = kind_of(model)
+        if kind is None or not kind.is_root:
+            continue
+        own, foreign = factory(organisation=org), factory(organisation=other_org)
+        mine = _probe_change(org, own, "Own probe change")
+        _probe_change(other_org, foreign, "Foreign probe change")
+        for url_name in ("history:index", "history:object"):
+            url = reverse(url_name)
+            seen = admin_client.get(url, {"object": f"{kind.key}:{foreign.pk}"}).content.decode()
+            if "Foreign probe change" in seen:
+                problems.append(f"{url}?object={kind.key}:<foreign> shows another organisation's change")
+            if (
+                "Own probe change"
+                not in admin_client.get(url, {"object": f"{kind.key}:{own.pk}"}).content.decode()
+            ):
+                problems.append(f"{url}?object={kind.key}:<own> shows nothing: the probe proves nothing")
+        forged = admin_client.post(
+            reverse("history:restore", args=[mine.pk]), {"object": f"{kind.key}:{foreign.pk}"}
+        )
+        restored = ChangeRecord.objects.filter(summary="Restored to an earlier state").exists()
+        if forged.status_code != 302 or restored:
+            problems.append(f"Terugzetten of {kind.key} of another organisation was not refused")
+        probed.append(kind.key)
+    assert len(probed) >= 6, probed
+    assert not problems, "\n".join(problems)
 
 
 def test_it_refuses_every_write_of_a_read_only_member(readonly_client, org):
