@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from pbx.callflow import engine
 from pbx.domain.audio import AudioError, AudioProblem, inspect_wav
 
 from .storage import ConfigStore
@@ -28,6 +29,7 @@ log = logging.getLogger("pbx.simulator")
 CONFIG_PATH = re.compile(r"/v1/organisations/([1-9][0-9]{0,17})/config")
 AUDIO_LIST_PATH = re.compile(r"/v1/organisations/([1-9][0-9]{0,17})/audio")
 AUDIO_PATH = re.compile(r"/v1/organisations/([1-9][0-9]{0,17})/audio/([^/]+)")
+SIMULATE_PATH = re.compile(r"/v1/organisations/([1-9][0-9]{0,17})/simulate")
 AUDIO_REASONS = {
     AudioProblem.EMPTY: "the file is empty",
     AudioProblem.TOO_LARGE: "larger than 5 MB",
@@ -147,6 +149,9 @@ class SimulatorHTTPServer(ThreadingHTTPServer):
         self.faults = FaultSwitch()
         self.stats = Stats()
         self.stopping = threading.Event()
+        # The applied document of each organisation indexed for the call-flow engine, per revision.
+        self.prepared: dict[int, tuple[int, engine.Prepared]] = {}
+        self.prepared_lock = threading.Lock()
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, RequestHandler)
@@ -237,6 +242,8 @@ class RequestHandler(BaseHTTPRequestHandler):
             return self._only(method, "GET") or self._audio_list(int(match[1]))
         if match := AUDIO_PATH.fullmatch(path):
             return self._only(method, "GET", "PUT") or self._audio(method, int(match[1]), match[2], body)
+        if match := SIMULATE_PATH.fullmatch(path):
+            return self._only(method, "POST") or self._simulate(int(match[1]), body)
         if path == "/v1/stats":
             return self._only(method, "GET", "DELETE") or self._stats(method)
         if path == "/_faults":
@@ -359,6 +366,29 @@ class RequestHandler(BaseHTTPRequestHandler):
             self._note = f"stored audio {sha256[:12]}"
             return 201, {"sha256": sha256, "status": "stored"}
         return 200, {"sha256": sha256, "status": "exists"}
+
+    def _simulate(self, organisation_id: int, raw: bytes | None) -> Response:
+        """One call through the applied document, by the portal's own engine (pbx/callflow/engine.py)."""
+        if fault := self._fault():
+            return fault
+        body, errors = self._json(raw)
+        if errors:
+            return 422, {"errors": errors}
+        try:
+            call = engine.Call.from_json(body)
+        except ValueError as exc:
+            return 422, {"errors": [str(exc)]}
+        stored = self.server.store.get(organisation_id)
+        if stored is None:
+            return 404, {"error": f"no configuration pushed for organisation {organisation_id}"}
+        with self.server.prepared_lock:
+            cached = self.server.prepared.get(organisation_id)
+            if cached is None or cached[0] != stored.revision:
+                cached = (stored.revision, engine.prepare(stored.config))
+                self.server.prepared[organisation_id] = cached
+        route = engine.simulate(cached[1], call)
+        self._note = f"simulated {route.outcome} on revision {stored.revision}"
+        return 200, {"revision": stored.revision, "route": route.to_json()}
 
     def _stats(self, method: str) -> Response:
         if method == "DELETE":

@@ -15,6 +15,8 @@ from typing import Any
 
 import httpx
 
+from pbx.callflow.engine import Call, Route
+
 __all__ = [
     "AppliedConfig",
     "PbxAuthError",
@@ -163,6 +165,17 @@ class PbxClient:
         if body.get("status") not in ("stored", "exists"):
             raise self._unexpected(response, "audio answer without status stored/exists")
         return body["status"] == "stored"
+
+    def simulate_call(self, org_id: int, call: Call) -> tuple[int, Route]:
+        """What the PBX does with one call on the configuration it has applied (POST .../simulate): its
+        revision and the engine's route. Changes nothing on the PBX. Nothing applied yet: the 404 is a
+        PbxUnexpectedResponse with status_code 404."""
+        response = self._request("POST", f"/v1/organisations/{int(org_id)}/simulate", json=call.to_json())
+        body = self._json(response)
+        try:
+            return int(body["revision"]), Route.from_json(body["route"])
+        except (KeyError, TypeError, ValueError) as exc:
+            raise self._unexpected(response, f"simulate answer without revision/route: {exc!r}") from exc
 
     def health(self, timeout: float | None = None) -> bool:
         """True when the PBX answers its health check (GET /health, no token, never delayed by the PBX's
