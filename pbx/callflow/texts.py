@@ -22,10 +22,10 @@ from .engine import Route, Step
 __all__ = ["describe", "describe_outcome", "node_name"]
 
 POLICIES = {
-    "circular": gettext_lazy("Circular"),
-    "fixed_order": gettext_lazy("Fixed order"),
-    "simultaneous": gettext_lazy("Simultaneous"),
-    "uniform": gettext_lazy("Uniform"),
+    "circular": gettext_lazy("circular"),
+    "fixed_order": gettext_lazy("in fixed order"),
+    "simultaneous": gettext_lazy("all at once (simultaneous)"),
+    "uniform": gettext_lazy("uniformly"),
 }
 SKIPPED = {
     "busy": gettext_lazy("busy"),
@@ -191,7 +191,7 @@ def describe(step: Step) -> str:
         ringing = ", ".join(p.get("ringing") or ()) or _("nobody")
         text = _("Hunt group %(group)s rings %(policy)s: %(ringing)s") % {
             "group": node_name(step.node, p),
-            "policy": policy.lower(),
+            "policy": policy,
             "ringing": ringing,
         }
         skipped = [
