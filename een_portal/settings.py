@@ -369,6 +369,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "DestinationKindEnum": "pbx.models.DestinationKindChoice",
+        "EntryKindEnum": "pbx.models.EntryKind",
+        "SubscriptionKindEnum": "mobile.models.SubscriptionKind",
+        "VoicemailKindEnum": "mobile.models.VoicemailKind",
+    },
     "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True

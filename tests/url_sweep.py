@@ -54,6 +54,11 @@ URL_OBJECTS: dict[str, type[Model]] = {
     "api:hunt_group": HuntGroup,
     "api:hunt_group_members": HuntGroup,
     "api:user": PbxUser,
+    "api:time_schedule": TimeSchedule,
+    "api:holiday_schedule": HolidaySchedule,
+    "api:subscription": Subscription,
+    "api:subscription_voicemail": Subscription,
+    "api:ivr_menu": IvrMenu,
 }
 
 ID_PARAMETER = re.compile(r"<(?:int|id):(\w+)>")

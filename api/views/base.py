@@ -122,7 +122,7 @@ def with_etag(response: Response, version: int | None) -> Response:
 
 
 @csrf_exempt  # it changes nothing, whatever the method
-def not_found(request: HttpRequest, rest: str = "") -> JsonResponse:
+def not_found(request: HttpRequest, *args: Any, **kwargs: Any) -> JsonResponse:
     """Any other /api/v1/ address (also an id no row can have, like 00): a JSON 404, not the HTML page."""
     with translation.override(api_language(request)):
         return JsonResponse({"detail": str(exceptions.NotFound.default_detail)}, status=404)
