@@ -167,15 +167,16 @@ class Group:
     deleted: bool = False
     created: bool = False
     builtin: bool = False  # the built-in schedule: never changed, so never put back
+    file_lines: int = 0  # lines about files only ("Begroeting vervangen"): not put back
 
     @property
     def restorable(self) -> bool:
         """Whether "Terugzetten" works here: not for the change that made the object (nothing
         came before it), not for the built-in schedule, and for a deleted object only where
-        its kind is created again."""
+        its kind is created again; not for a change of a greeting alone (a file is not put back)."""
         from .restore import can_restore
 
-        if self.created or self.builtin:
+        if self.created or self.builtin or (self.lines and len(self.lines) == self.file_lines):
             return False
         return can_restore(self.kind.model, deleted=self.deleted)
 
@@ -337,6 +338,19 @@ def _field_lines(kind: Kind, row: models.Model, prev: models.Model, resolver: Re
     return lines
 
 
+def _files_only(kind: Kind, row: models.Model, prev: models.Model) -> bool:
+    """Whether only references to things without history of their own (greetings) changed."""
+    changed = [
+        f
+        for _label, fields in _groups(kind.model)
+        for f in fields
+        if getattr(row, f.attname) != getattr(prev, f.attname)
+    ]
+    return bool(changed) and all(
+        f.is_relation and f.related_model is not None and kind_of(f.related_model) is None for f in changed
+    )
+
+
 def _initial_lines(kind: Kind, row: models.Model, resolver: Resolver, tz: Any) -> list[str]:
     """What a new object was made with, where that is not what every new one gets."""
     lines = []
@@ -429,7 +443,10 @@ def build_entries(
         else:
             prev = previous[kind].get(row.previous_history_id)  # type: ignore[attr-defined]
             if prev is not None:
-                group.lines.extend(_field_lines(kind, row, prev, resolver, tz))
+                lines = _field_lines(kind, row, prev, resolver, tz)
+                group.lines.extend(lines)
+                if _files_only(kind, row, prev):
+                    group.file_lines += len(lines)
     for kind, row in children:
         obj = resolver.instance(row, kind)
         parent = _parent(kind, row, owner_of)

@@ -224,3 +224,29 @@ def test_it_answers_404_to_another_organisation_restoring_a_menu(outsider_client
     assert response.status_code == 404
     menu.entry.refresh_from_db()
     assert menu.entry.extension == "301"
+
+
+def test_it_offers_no_restore_for_a_greeting_alone_and_says_greetings_stay_otherwise(org, admin, menu):
+    services.ivr_menu_set_greeting(
+        menu=menu, by=admin, part="business", upload=SimpleUploadedFile("w.wav", tone_wav(0.5))
+    )
+    (greeting,) = build_entries([_latest(org)], org)
+    assert greeting.groups[0].lines == ["Begroeting onder werktijd toegevoegd"]
+    assert not greeting.groups[0].restorable  # a file is not put back: the button would do nothing
+    services.ivr_menu_update(menu=menu, by=admin, values={"extension": "301"})
+    change = _latest(org)
+    services.ivr_menu_remove_greeting(menu=menu, by=admin, part="business")
+    services.ivr_menu_set_greeting(
+        menu=menu, by=admin, part="business", upload=SimpleUploadedFile("x.wav", tone_wav(0.7))
+    )
+    greeting_now = IvrMenu.objects.get(pk=menu.pk).business_greeting_id
+    assert build_entries([change], org)[0].groups[0].restorable
+
+    done = restore(record=change, kind=kinds()[IVR], object_id=menu.pk, by=admin)
+
+    assert done.notes == [
+        "De begroetingen zijn niet teruggezet: een begroeting is een geluidsbestand. "
+        "Upload ze zo nodig opnieuw op de pagina van het menu."
+    ]
+    again = IvrMenu.objects.get(pk=menu.pk)
+    assert (again.entry.extension, again.business_greeting_id) == ("300", greeting_now)
