@@ -19,7 +19,8 @@ group it serves, a time schedule that is never open.
 
 Loops are found on the engine's static edges (pbx.callflow.engine.edges): every way a call can
 move by itself. Keys the caller presses are left out (pressing 9 to hear the menu again is a
-choice, not a loop); the strongly connected components of the rest (Tarjan, iterative: no
+choice, not a loop), and so are night mode (it redirects a call once) and a group's members (a
+group does not follow its members' forwarding); the strongly connected components of the rest (Tarjan, iterative: no
 recursion limit with thousands of users) hold every cycle, and one cycle per component is named,
 so each finding points at a real path.
 """
@@ -30,6 +31,8 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from pbx.callflow import engine
 
 ADVICE = "advice"
 PROBLEM = "problem"
@@ -334,11 +337,17 @@ def _cycle_through(start: str, graph: Mapping[str, Sequence[str]], within: set[s
     return [start]  # Not reached for a component that holds a cycle.
 
 
+# Edges that cannot be part of a call going round for ever, as the engine walks them: a key is the
+# caller's choice (and each menu takes the next one), night mode redirects a call once, and a hunt
+# group rings its members without following their own forwarding (it overflows instead).
+NOT_IN_LOOPS = frozenset({"member", "night", "number"})
+
+
 def loop_edges(edges: Iterable[Any]) -> dict[tuple[str, str], str]:
-    """The edges a call follows by itself (not the caller's keys), (source, target) -> condition."""
+    """The edges a call follows by itself, (source, target) -> condition."""
     found: dict[tuple[str, str], str] = {}
     for edge in edges:
-        if edge.condition.startswith("key:"):
+        if edge.condition.startswith("key:") or edge.condition in NOT_IN_LOOPS:
             continue
         found.setdefault((edge.source, edge.target), edge.condition)
     return found
@@ -361,35 +370,9 @@ def _loops(edges: Iterable[Any]) -> Iterator[Finding]:
             yield _finding("forward_loop", node, cycle=rotated, conditions=steps[i:] + steps[:i])
 
 
-@dataclass(frozen=True)
-class _Edge:
-    source: str
-    target: str
-    condition: str
-
-
-def _fallback_edges(document: Mapping[str, Any]) -> list[_Edge]:
-    """The forwarding edges, for when the engine is not importable (kept in step with engine.edges)."""
-    found = [
-        _Edge(node, target, condition)
-        for node, condition, destination, _where in destinations(document)
-        if node != "night_mode" and (target := node_of(destination)) is not None
-    ]
-    for group in document.get("hunt_groups") or ():
-        found += [_Edge(f"group:{group['key']}", f"user:{m}", "member") for m in group.get("members") or ()]
-    return found
-
-
-def _edges(document: Mapping[str, Any]) -> list[Any]:
-    try:
-        from pbx.callflow import engine
-    except ImportError:  # pragma: no cover - the engine is part of the same package
-        return _fallback_edges(document)
-    return list(engine.edges(document))
-
-
 def check(document: Mapping[str, Any], edges: Iterable[Any] | None = None) -> list[Finding]:
-    """Every finding of the document: problems first, then advice; by subject within each."""
+    """Every finding of the document: problems first, then advice; by subject within each.
+    edges: engine.edges(document), when the caller has them already."""
     index = _index(document)
     found = [
         *_missing_references(document, index),
@@ -397,7 +380,7 @@ def check(document: Mapping[str, Any], edges: Iterable[Any] | None = None) -> li
         *_menu_checks(index),
         *_night_checks(document),
         *_schedule_checks(document, index),
-        *_loops(_edges(document) if edges is None else edges),
+        *_loops(engine.edges(document) if edges is None else edges),
     ]
     found.sort(key=lambda f: (f.severity != PROBLEM, f.subject, f.code))
     return found

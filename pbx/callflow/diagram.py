@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 CHAR_WIDTH = 7.0  # An average character at the diagrams' 13 px font.
@@ -257,10 +257,12 @@ def overview(
     labels: Mapping[str, Label],
     condition_label: Mapping[str, str] | None = None,
 ) -> Diagram:
-    """nodes: what to draw (every edge between two of them is drawn); edges: objects with source,
-    target and condition (pbx.callflow.engine.Edge)."""
+    """nodes: what to draw (every edge between two of them is drawn, and every edge from one of them
+    to the voicemail or an external number); edges: objects with source, target and condition
+    (pbx.callflow.engine.Edge)."""
     wanted = set(nodes)
-    drawn = [e for e in edges if e.source in wanted and e.target in wanted]
+    end = len(COLUMN_KINDS) - 1
+    drawn = [e for e in edges if e.source in wanted and (e.target in wanted or column_of(e.target) == end)]
     for edge in drawn:
         wanted.update((edge.source, edge.target))
     columns: list[list[str]] = [[] for _ in COLUMN_KINDS]
@@ -288,58 +290,75 @@ def overview(
         column.sort(key=weight)
         for row, node in enumerate(column):
             position[node] = row
+    # A box is as tall as its outgoing arrows need: each leaves from a port of its own, with its label.
+    outgoing: dict[str, int] = {}
+    for edge in drawn:
+        outgoing[edge.source] = outgoing.get(edge.source, 0) + 1
     boxes: dict[str, Box] = {}
     heading: list[Column] = []
+    bottom = TOP
     for index, column in enumerate(columns):
         x = 12 + index * (COLUMN_WIDTH + COLUMN_GAP)
         heading.append(Column(COLUMN_KINDS[index], x, COLUMN_WIDTH))
-        for row, node in enumerate(column):
-            boxes[node] = _box(
-                node, _label_for(node, labels), x, TOP + row * (BOX_HEIGHT + ROW_GAP), COLUMN_WIDTH
-            )
-    arrows = []
+        y = TOP
+        for node in column:
+            height = max(BOX_HEIGHT, PORT_GAP * outgoing.get(node, 0) + 8)
+            box = _box(node, _label_for(node, labels), x, y, COLUMN_WIDTH)
+            boxes[node] = replace(box, height=height)
+            y += height + ROW_GAP
+        bottom = max(bottom, y)
     words = condition_label or {}
-    for edge in drawn:
-        a, b = boxes[edge.source], boxes[edge.target]
-        text = words.get(edge.condition, edge.condition)
-        arrows.append(_arrow(edge.source, edge.target, edge.condition, text, a, b))
-    rows = max((len(c) for c in columns), default=1)
-    height = TOP + rows * (BOX_HEIGHT + ROW_GAP) + 12
-    width = 12 + len(COLUMN_KINDS) * (COLUMN_WIDTH + COLUMN_GAP) - COLUMN_GAP + 70
-    return Diagram(width, height, tuple(boxes.values()), tuple(arrows), tuple(heading))
+    out_ports = _ports(drawn, boxes, "source", "target")
+    in_ports = _ports(drawn, boxes, "target", "source")
+    arrows = [
+        _arrow(
+            edge,
+            words.get(edge.condition, edge.condition),
+            boxes[edge.source],
+            boxes[edge.target],
+            out_ports[id(edge)],
+            in_ports[id(edge)],
+        )
+        for edge in drawn
+    ]
+    width = 12 + len(COLUMN_KINDS) * (COLUMN_WIDTH + COLUMN_GAP) - COLUMN_GAP + 80
+    return Diagram(width, bottom + 6, tuple(boxes.values()), tuple(arrows), tuple(heading))
 
 
-def _arrow(source: str, target: str, condition: str, text: str, a: Box, b: Box) -> Arrow:
+PORT_GAP = 14
+
+
+def _ports(edges: Sequence[Any], boxes: Mapping[str, Box], end: str, other: str) -> dict[int, float]:
+    """Where each edge meets the box at its `end`: spread over the box's height, ordered by the
+    height of the box at the other end, so arrows leave and arrive without crossing there."""
+    at: dict[str, list[Any]] = {}
+    for edge in edges:
+        at.setdefault(getattr(edge, end), []).append(edge)
+    found: dict[int, float] = {}
+    for node, group in at.items():
+        box = boxes[node]
+        group.sort(key=lambda e: (boxes[getattr(e, other)].y, getattr(e, other), e.condition))
+        for i, edge in enumerate(group):
+            found[id(edge)] = round(box.y + (i + 1) * box.height / (len(group) + 1), 1)
+    return found
+
+
+def _arrow(edge: Any, text: str, a: Box, b: Box, ya: float, yb: float) -> Arrow:
+    source, target, condition = edge.source, edge.target, edge.condition
     classes = f"cond-{condition.partition(':')[0]}"
-    ya, yb = a.y + a.height / 2, b.y + b.height / 2
     if a.x == b.x:  # Within a column (or to itself): bend out to the right.
         right = a.x + a.width
-        bend = 30 + min(40, abs(yb - ya) / 12)
+        bend = 34 + min(40, abs(yb - ya) / 12)
         if source == target:
-            ya, yb = a.y + 12, a.y + a.height - 12
+            yb = ya + 6
         path = f"M{right},{ya} C{right + bend},{ya} {right + bend},{yb} {right + 3},{yb}"
-        lx, ly = right + bend * 0.75 + 4, (ya + yb) / 2 + 4
-        return Arrow(source, target, path, fit(text, 90), lx, ly, condition, classes)
+        return Arrow(source, target, path, fit(text, 90), right + 4, ya - 3, condition, classes)
     if b.x > a.x:
-        x0, x1 = a.x + a.width, b.x - 3
+        x0, x1, lx = a.x + a.width, b.x - 3, a.x + a.width + 4
     else:  # Back to an earlier column: from the left side to the right side.
-        x0, x1 = a.x, b.x + b.width + 3
+        x0, x1, lx = a.x, b.x + b.width + 3, a.x - 4
+        classes += " is-back"
     middle = (x0 + x1) / 2
     path = f"M{x0},{ya} C{middle},{ya} {middle},{yb} {x1},{yb}"
-    # The label a third of the way: arrows leaving one box fan out there, so their labels stay apart.
-    lx, ly = _bezier((x0, ya), (middle, ya), (middle, yb), (x1, yb), 0.3 if b.x > a.x else 0.7)
-    lx += 2 if b.x > a.x else -2
-    return Arrow(source, target, path, fit(text, COLUMN_GAP - 4), lx, ly, condition, classes)
-
-
-def _bezier(
-    p0: tuple[float, float],
-    p1: tuple[float, float],
-    p2: tuple[float, float],
-    p3: tuple[float, float],
-    t: float,
-) -> tuple[float, float]:
-    u = 1 - t
-    x = u**3 * p0[0] + 3 * u * u * t * p1[0] + 3 * u * t * t * p2[0] + t**3 * p3[0]
-    y = u**3 * p0[1] + 3 * u * u * t * p1[1] + 3 * u * t * t * p2[1] + t**3 * p3[1]
-    return round(x, 1), round(y - 3, 1)
+    # The label where the arrow leaves its box: each arrow has a port of its own there.
+    return Arrow(source, target, path, fit(text, COLUMN_GAP - 4), lx, ya - 3, condition, classes)

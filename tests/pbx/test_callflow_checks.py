@@ -271,15 +271,23 @@ def test_a_loop_names_every_object_on_it_with_the_path_and_its_conditions():
 def test_a_longer_chain_back_to_its_start_is_a_loop_and_a_chain_that_ends_is_not():
     doc = _clean()
     _user_of(doc, "u2")["forwarding"]["unreachable"] = {"type": "user", "key": "u3"}
+    _group(doc)["overflow"]["destination"] = {"type": "user", "key": "u2"}
     assert not [f for f in check(doc) if f.code == "forward_loop"]
 
-    _user_of(doc, "u3")["forwarding"]["always"] = {"type": "hunt_group", "key": "g4"}  # g4 rings u1 …
+    _user_of(doc, "u3")["forwarding"]["always"] = {"type": "hunt_group", "key": "g4"}
 
     loops = {f.subject: f for f in check(doc) if f.code == "forward_loop"}
-    # The shortest way round: the group rings Bram, Bram unreachable goes to Cor, Cor forwards to the group.
+    # Nobody in Verkoop answers: to Bram, unreachable: to Cor, who forwards every call to Verkoop.
     assert loops["group:g4"].params["cycle"] == ["group:g4", "user:u2", "user:u3"]
-    assert loops["group:g4"].params["conditions"] == ["member", "unreachable", "always"]
+    assert loops["group:g4"].params["conditions"] == ["overflow", "unreachable", "always"]
     assert set(loops) == {"group:g4", "user:u2", "user:u3"}
+
+
+def test_a_member_who_forwards_to_the_group_is_no_loop_the_group_skips_them():
+    doc = _clean()
+    _user_of(doc, "u1")["forwarding"]["always"] = {"type": "hunt_group", "key": "g4"}
+
+    assert not [f for f in check(doc) if f.code == "forward_loop"]
 
 
 def test_a_menu_whose_reception_is_itself_loops_but_a_key_back_to_it_does_not():
