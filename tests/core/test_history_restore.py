@@ -221,3 +221,26 @@ def test_it_restores_a_deleted_hunt_group_with_its_members_in_order(org, admin):
     assert (again.entry.name, again.entry.extension, again.distribution) == ("Verkoop", "301", "circular")
     assert [m.member_id for m in again.members.order_by("position")] == [piet.entry_id, jan.entry_id]
     assert _revision(org) == before + 1  # one revision, one push
+
+
+def test_it_says_a_deleted_users_greeting_is_not_put_back(org, admin, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from pbx.domain.audio import tone_wav
+
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
+    user = _user(org, admin)
+    user_services.pbx_user_set_greeting(
+        user=user, by=admin, upload=SimpleUploadedFile("groet.wav", tone_wav(0.5))
+    )
+    pk = user.pk
+    user_services.pbx_user_delete(user=user, by=admin)
+
+    done = restore(record=_latest(org), kind=kinds()["pbx.pbxuser"], object_id=pk, by=admin)
+
+    assert done.changed
+    assert done.notes == [
+        "De begroeting is niet teruggezet: een begroeting is een geluidsbestand. "
+        "Upload hem zo nodig opnieuw op de pagina."
+    ]
+    assert PbxUser.objects.get(organisation=org).greeting is None
