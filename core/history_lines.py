@@ -168,6 +168,7 @@ class Group:
     created: bool = False
     builtin: bool = False  # the built-in schedule: never changed, so never put back
     file_lines: int = 0  # lines about files only ("Begroeting vervangen"): not put back
+    gone: bool = False  # deleted since (found only for the kinds that are not created again)
 
     @property
     def restorable(self) -> bool:
@@ -178,7 +179,7 @@ class Group:
 
         if self.created or self.builtin or (self.lines and len(self.lines) == self.file_lines):
             return False
-        return can_restore(self.kind.model, deleted=self.deleted)
+        return can_restore(self.kind.model, deleted=self.deleted or self.gone)
 
     @property
     def token(self) -> str:
@@ -477,6 +478,7 @@ def build_entries(
                 # Written before history began: what it is now is all there is to say.
                 group.lines.append(_("%(kind)s changed: %(name)s") % {"kind": verbose, "name": obj})
 
+    _mark_gone(groups)
     applied = (
         PbxSync.objects.with_scopes_disabled()
         .filter(organisation=organisation)
@@ -500,6 +502,26 @@ def build_entries(
             state = "applied" if applied is not None and applied >= record.pbx_revision else "pending"
         entries.append(Entry(record, found_groups, state))
     return entries
+
+
+def _mark_gone(groups: dict[int, dict[tuple[str, int], Group]]) -> None:
+    """Marks the objects deleted since whose kind Terugzetten does not create again (a subscription,
+    a membership): their button would only be refused. One query per such kind on the page."""
+    from .restore import RECREATES, RESTORERS
+
+    wanted: dict[Kind, set[int]] = defaultdict(set)
+    for by_object in groups.values():
+        for group in by_object.values():
+            if group.kind.key in RESTORERS and group.kind.key not in RECREATES and not group.deleted:
+                wanted[group.kind].add(group.object_id)
+    existing = {
+        kind.key: set(kind.model._base_manager.filter(pk__in=ids).values_list("pk", flat=True))
+        for kind, ids in wanted.items()
+    }
+    for by_object in groups.values():
+        for group in by_object.values():
+            if group.kind.key in existing and group.object_id not in existing[group.kind.key]:
+                group.gone = True
 
 
 def _owners(rows: dict[Kind, list[models.Model]]) -> dict[tuple[str, int], tuple[Kind, int]]:

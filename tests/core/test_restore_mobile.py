@@ -216,3 +216,19 @@ def test_it_lets_a_read_only_member_see_but_not_restore_and_hides_it_from_anothe
     assert "Piet" not in foreign
     subscription.refresh_from_db()
     assert subscription.user_name == "Piet"
+
+
+def test_it_offers_no_restore_for_a_subscription_deleted_since(admin_client, org, admin, subscription):
+    services.subscription_update(subscription=subscription, values={"user_name": "Piet"}, by=admin)
+    change = _latest(org)
+    assert build_entries([change], org)[0].groups[0].restorable
+    pk = subscription.pk
+    subscription.delete()  # by the operator: a subscription is not created again from the history
+
+    (entry,) = build_entries([change], org)
+
+    assert entry.groups[0].lines == ["Naam gebruiker: Sanne → Piet"] and not entry.groups[0].restorable
+    assert "history-restore" not in admin_client.get(reverse("history:index")).content.decode()
+    with pytest.raises(ValidationError) as refused:
+        restore(record=change, kind=kinds()["mobile.subscription"], object_id=pk, by=admin)
+    assert "verwijderd" in " ".join(refused.value.messages)
