@@ -584,3 +584,25 @@ def test_every_kind_has_its_own_sentence() -> None:
     step_params: dict[str, dict[str, Any]] = {kind: {} for kind in engine.STEP_KINDS}
     for kind in engine.STEP_KINDS:
         assert texts.describe(engine.Step(kind, "user:u1", step_params[kind])) != kind
+
+
+@pytest.mark.parametrize(
+    ("hour", "minute", "active"), [(8, 29, True), (8, 30, False), (17, 29, False), (17, 30, True)]
+)
+def test_opening_hours_start_inclusive_and_end_exclusive(hour: int, minute: int, active: bool) -> None:
+    at = datetime(2025, 6, 16, hour, minute, 59, tzinfo=AMS)
+    route = engine.simulate(document(), Call("201", at))
+    assert the(route, "night_mode").params["active"] is active
+
+
+def test_a_date_time_holiday_ends_at_its_end_minute() -> None:
+    doc = document()
+    doc["schedules"]["holiday"][0]["entries"] = [
+        {"name": "Middag", "start": "2025-06-16T13:00", "end": "2025-06-16T14:00"}
+    ]
+
+    during = engine.simulate(doc, Call("201", datetime(2025, 6, 16, 13, 59, tzinfo=AMS)))
+    after = engine.simulate(doc, Call("201", datetime(2025, 6, 16, 14, 0, tzinfo=AMS)))
+
+    assert the(during, "night_mode").params["reason"] == "holiday"
+    assert the(after, "night_mode").params["reason"] == "open"
