@@ -88,7 +88,9 @@ def main() -> None:
     median, p95 = per_call(lambda: engine.prepare(document), runs=50)
     print(f"\nprepare(document): {median:.0f} µs (p95 {p95:.0f})")
     median, p95 = per_call(lambda: engine.edges(prepared), runs=20)
-    print(f"edges(document), {len(engine.edges(prepared))} edges: {median / 1000:.1f} ms (p95 {p95 / 1000:.1f})")
+    print(
+        f"edges(document), {len(engine.edges(prepared))} edges: {median / 1000:.1f} ms (p95 {p95 / 1000:.1f})"
+    )
 
 
 if __name__ == "__main__":
