@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.models import format_phone_number
 from core.models import PbxSync
 from core.tenancy import PortalRequest, product_required
 from pbx.callflow import diagram, engine, texts
@@ -47,11 +48,7 @@ class Outcome:
 
 def _shown(route: Any, result: Plan) -> Outcome:
     steps = [texts.describe(step) for step in route.steps]
-    visits = []
-    previous_kind = ""
-    for number, step in enumerate(route.steps, start=1):
-        visits.append((step.node, _arrow_label(step, previous_kind), number))
-        previous_kind = step.kind
+    visits = [(step.node, _arrow_label(step), number) for number, step in enumerate(route.steps, start=1)]
     if route.outcome == "problem" and route.loop:
         visits.append((route.loop[0], _("again"), len(route.steps)))
     return Outcome(
@@ -62,13 +59,14 @@ def _shown(route: Any, result: Plan) -> Outcome:
     )
 
 
-def _arrow_label(step: Any, previous_kind: str) -> str:
+def _arrow_label(step: Any) -> str:
     """The few words on the arrow into a step's box: why the call moved there."""
     params = step.params or {}
-    for name in ("condition", "reason", "via"):
-        value = params.get(name)
-        if isinstance(value, str) and value:
-            return condition_label(value)
+    condition = params.get("condition")
+    if isinstance(condition, str) and condition:
+        return condition_label(condition)
+    if step.kind == "night_mode":
+        return condition_label("night")
     if params.get("key"):
         return condition_label(f"key:{params['key']}")
     return ""
@@ -110,6 +108,9 @@ def test_call(request: PortalRequest) -> HttpResponse:
         )
         route = engine.simulate(result.document, call)
         context.update({"call": call, "at": call.at, "result": _shown(route, result)})
+        context["dialled"] = (
+            format_phone_number(call.dialled) if call.dialled.startswith("+") else call.dialled
+        )
         revision, pbx_route, pbx_note = _pbx_route(organisation.pk, call)
         sync = PbxSync.objects.filter(organisation=organisation).values("desired_revision").first()
         desired = sync["desired_revision"] if sync else None
