@@ -33,5 +33,5 @@ urlpatterns = [
     path("sync-status/", night_mode.SyncStatusView.as_view(), name="sync_status"),
     # Last: every other address under /api/v1/ is a JSON 404.
     # [\s\S]: any character, a newline too
-    re_path(r"^[\s\S]*$", base.not_found, name="not_found"),
+    re_path(r"^(?P<rest>[\s\S]*)$", base.not_found, name="not_found"),
 ]

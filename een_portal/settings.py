@@ -375,7 +375,10 @@ SPECTACULAR_SETTINGS = {
         "SubscriptionKindEnum": "mobile.models.SubscriptionKind",
         "VoicemailKindEnum": "mobile.models.VoicemailKind",
     },
-    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_error_responses"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.add_error_responses",
+    ],
 }
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

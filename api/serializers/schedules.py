@@ -23,9 +23,7 @@ class HourMinute(serializers.TimeField):
 class RangeSerializer(serializers.Serializer):
     weekday = serializers.IntegerField(min_value=0, max_value=6, help_text="0 = Monday … 6 = Sunday.")
     start = HourMinute(help_text="Local time, e.g. 08:30.")
-    end = HourMinute(
-        help_text="Before or equal to start: into the next day; 00:00-00:00 is the whole day."
-    )
+    end = HourMinute(help_text="Before or equal to start: into the next day; 00:00-00:00 is the whole day.")
 
 
 class TimeScheduleOut(serializers.Serializer):

@@ -133,3 +133,12 @@ class VoicemailView(SubscriptionMixin):
         found = self.request_of(subscription)
         assert found is not None
         return with_etag(Response(_voicemail(found)), found.version)
+
+    @extend_schema(
+        request=VoicemailIn,
+        responses=VoicemailOut,
+        summary="Request Business Voicemail (the same as PUT)",
+        description="For clients that create with POST: a new request, or a change of the existing one.",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        return self.put(request, pk)

@@ -35,9 +35,6 @@ def test_curl_lists_and_changes_a_hunt_group(owner_api, org, admin):
     assert _revision(org) == before + 1
     record = ChangeRecord.objects.filter(organisation=org, summary="Hunt group changed").get()
     assert record.by == admin
-    assert record.revision == before + 1 if hasattr(record, "revision") else True
-    history = owner_api.get("/api/v1/hunt-groups/")  # still one group, and the history page shows the name
-    assert history.status_code == 200
 
 
 def test_the_history_page_names_the_keys_owner(owner_api, org, admin_client):
@@ -45,7 +42,7 @@ def test_the_history_page_names_the_keys_owner(owner_api, org, admin_client):
     owner_api.send("PATCH", f"/api/v1/hunt-groups/{group.pk}/", {"rings": 6})
     page = admin_client.get("/geschiedenis/").content.decode()
     assert "beheerder@bakkerij.example" in page
-    assert "Hunt group changed" not in page  # in Dutch, like every change
+    assert "Belgroep gewijzigd" in page  # in Dutch, like every change made on the pages
 
 
 def test_members_are_set_in_order_and_pushed(owner_api, org):
