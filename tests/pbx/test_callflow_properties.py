@@ -276,7 +276,7 @@ histories = st.dictionaries(
     max_size=2,
 )
 
-PROPERTY_SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROPERTY_SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def _where(route: engine.Route) -> str:
