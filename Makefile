@@ -61,6 +61,7 @@ bench: install
 	$(BIN)/python bench/recovery.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/callflow.py
+	$(BIN)/python bench/import_users.py
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -75,13 +75,17 @@ _YES_WORDS = {"1", "true", "waar", "x", "j", "y", "ja", "yes"}
 _NO_WORDS = {"0", "false", "onwaar", "n", "nee", "no"}
 
 
+_BOOL_WORDS: dict[str, bool] = {}
+
+
 def parse_bool(text: str) -> bool:
-    word = text.strip().lower()
-    if word in _words(YES) | _YES_WORDS:
-        return True
-    if word in _words(NO) | _NO_WORDS:
-        return False
-    raise ValidationError(_("Write “yes” or “no”."))
+    if not _BOOL_WORDS:  # the words of both languages, once per process
+        _BOOL_WORDS.update({word: False for word in _words(NO) | _NO_WORDS})
+        _BOOL_WORDS.update({word: True for word in _words(YES) | _YES_WORDS})
+    found = _BOOL_WORDS.get(text.strip().lower())
+    if found is None:
+        raise ValidationError(_("Write “yes” or “no”."))
+    return found
 
 
 def show_bool(value: Any) -> str:
@@ -111,7 +115,9 @@ def parse_decimal(text: str) -> Decimal | None:
     try:
         value = Decimal(cleaned)
     except InvalidOperation:
-        raise ValidationError(_("Write an amount, for example 25 or 12,50, or leave the cell empty.")) from None
+        raise ValidationError(
+            _("Write an amount, for example 25 or 12,50, or leave the cell empty.")
+        ) from None
     if not value.is_finite():
         raise ValidationError(_("Write an amount, for example 25 or 12,50, or leave the cell empty."))
     return value
@@ -124,15 +130,19 @@ def show_decimal(value: Any) -> str:
     return text.replace(".", ",") if translation.get_language() == "nl" else text
 
 
-def parse_choice(choices: Any, message: str) -> Callable[[str], str]:
+def parse_choice(choices: Any, message: Any) -> Callable[[str], str]:
     """A TextChoices value from its label (either language) or the value itself."""
 
+    words: dict[str, str] = {}
+
     def parse(text: str) -> str:
-        word = text.strip().lower()
-        for value, label in choices.choices:
-            if word == str(value).lower() or word in _words(label):
-                return str(value)
-        raise ValidationError(message)
+        if not words:  # the labels of both languages, once
+            for value, label in choices.choices:
+                words.update(dict.fromkeys({str(value).lower(), *_words(label)}, str(value)))
+        found = words.get(text.strip().lower())
+        if found is None:
+            raise ValidationError(str(message))
+        return found
 
     return parse
 
@@ -146,9 +156,7 @@ def parse_text(max_length: int) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = " ".join(text.split())
         if len(value) > max_length:
-            raise ValidationError(
-                _("Write at most %(count)s characters here.") % {"count": max_length}
-            )
+            raise ValidationError(_("Write at most %(count)s characters here.") % {"count": max_length})
         return value
 
     return parse
@@ -181,7 +189,9 @@ class Column:
 def decode(data: bytes) -> str:
     """UTF-8 with or without BOM, else Windows-1252; a binary file is refused."""
     if b"\x00" in data:
-        raise FileProblem([_("This is not a CSV file (it contains binary data). Save the sheet as CSV and upload that.")])
+        raise FileProblem(
+            [_("This is not a CSV file (it contains binary data). Save the sheet as CSV and upload that.")]
+        )
     if data.startswith(BOM.encode()):
         data = data[len(BOM.encode()) :]
     try:
@@ -191,16 +201,22 @@ def decode(data: bytes) -> str:
             text = data.decode("cp1252")
         except UnicodeDecodeError:
             raise FileProblem(
-                [_("The file's characters cannot be read. Save it as “CSV UTF-8” in your spreadsheet and upload it again.")]
+                [
+                    _(
+                        "The file's characters cannot be read. Save it as “CSV UTF-8” in your spreadsheet and upload it again."
+                    )
+                ]
             ) from None
     controls = {chr(c) for c in range(32)} - {"\t", "\n", "\r"}
     if any(ch in controls for ch in text[:100_000]):
-        raise FileProblem([_("This is not a CSV file (it contains binary data). Save the sheet as CSV and upload that.")])
+        raise FileProblem(
+            [_("This is not a CSV file (it contains binary data). Save the sheet as CSV and upload that.")]
+        )
     return text
 
 
 def separator(text: str) -> str:
-    """";" or ",", whichever the header line uses (the sniffer reads only the first line)."""
+    """ ";" or ",", whichever the header line uses (the sniffer reads only the first line)."""
     first = text.lstrip("\r\n").splitlines()[0] if text.strip() else ""
     try:
         return csv.Sniffer().sniff(first, delimiters=SEPARATORS).delimiter
@@ -227,7 +243,9 @@ def read_table(data: bytes, columns: Sequence[Column]) -> Table:
     if len(data) > MAX_BYTES:
         raise FileProblem(
             [
-                _("The file is %(size)s MB; at most %(limit)s MB can be imported at once. Split it into smaller files.")
+                _(
+                    "The file is %(size)s MB; at most %(limit)s MB can be imported at once. Split it into smaller files."
+                )
                 % {"size": f"{len(data) / 1_048_576:.1f}".replace(".", ","), "limit": MAX_BYTES // 1_048_576}
             ]
         )
@@ -249,7 +267,9 @@ def read_table(data: bytes, columns: Sequence[Column]) -> Table:
     if dataset.height > MAX_ROWS:
         raise FileProblem(
             [
-                _("The file has %(count)s rows; at most %(limit)s rows can be imported at once. Split it into smaller files.")
+                _(
+                    "The file has %(count)s rows; at most %(limit)s rows can be imported at once. Split it into smaller files."
+                )
                 % {"count": dataset.height, "limit": MAX_ROWS}
             ]
         )
@@ -261,19 +281,19 @@ def read_table(data: bytes, columns: Sequence[Column]) -> Table:
     problems: list[str] = []
     for header in dataset.headers or []:
         name = (header or "").strip().lstrip(BOM).strip().lower()
-        column = by_header.get(name)
-        if column is None and name:
+        known = by_header.get(name)
+        if known is None and name:
             problems.append(_("Unknown column “%(header)s”.") % {"header": header.strip()})
-        elif column is not None and column in found:
+        elif known is not None and known in found:
             problems.append(_("The column “%(header)s” appears twice.") % {"header": header.strip()})
-        found.append(column)
+        found.append(known)
     present = [column for column in found if column is not None]
     for column in columns:
         if column.required and column not in present:
             problems.append(_("The column “%(header)s” is missing.") % {"header": column.header})
     if problems:
-        known = ", ".join(f"“{column.header}”" for column in columns)
-        problems.append(_("The columns this import knows are: %(columns)s.") % {"columns": known})
+        listed = ", ".join(f"“{column.header}”" for column in columns)
+        problems.append(_("The columns this import knows are: %(columns)s.") % {"columns": listed})
         raise FileProblem(problems)
     rows = []
     for index, values in enumerate(dataset, start=2):
@@ -460,7 +480,10 @@ def plan_import(importer: Importer, table: Table) -> Preview:
             if key in seen:
                 plan.fail(
                     key_column.header,
-                    [_("%(value)s also appears in row %(row)s; each may appear once.") % {"value": plan.key, "row": seen[key]}],
+                    [
+                        _("%(value)s also appears in row %(row)s; each may appear once.")
+                        % {"value": plan.key, "row": seen[key]}
+                    ],
                 )
             else:
                 seen[key] = row.number
@@ -471,7 +494,11 @@ def plan_import(importer: Importer, table: Table) -> Preview:
                 if column.key in plan.values and plan.values[column.key] != current.get(column.key):
                     plan.changed.append(column.key)
                     plan.changes.append(
-                        Change(column.header, column.show(current.get(column.key)), column.show(plan.values[column.key]))
+                        Change(
+                            column.header,
+                            column.show(current.get(column.key)),
+                            column.show(plan.values[column.key]),
+                        )
                     )
         importer.check_row(plan, table)
         plan.name = importer.name_of(plan)
@@ -496,7 +523,10 @@ def run_import(importer: Importer, preview: Preview, *, apply: bool) -> bool:
         return False
     work = [plan for plan in preview.rows if plan.action in (Action.CREATE, Action.CHANGE)]
     with transaction.atomic():
-        with recording(organisation=importer.organisation, by=importer.by, summary=importer.summary), one_revision():
+        with (
+            recording(organisation=importer.organisation, by=importer.by, summary=importer.summary),
+            one_revision(),
+        ):
             for phase in importer.phases:
                 for plan in work:
                     if plan.errors:

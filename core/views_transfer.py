@@ -12,8 +12,8 @@ differs: nothing is written, the new preview is shown and says so.
 from __future__ import annotations
 
 import re
-from hashlib import sha256
 from collections.abc import Callable
+from hashlib import sha256
 from typing import Any
 
 from django import forms
@@ -48,7 +48,9 @@ class ImportForm(forms.Form):
         label=gettext_lazy("CSV file"),
         error_messages={
             "required": gettext_lazy("Choose a CSV file to upload."),
-            "empty": gettext_lazy("The file is empty. Upload a CSV file with a header row and one row per line."),
+            "empty": gettext_lazy(
+                "The file is empty. Upload a CSV file with a header row and one row per line."
+            ),
             "invalid": gettext_lazy("Choose a CSV file to upload."),
         },
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv,text/plain"}),
@@ -132,8 +134,13 @@ def import_view(
         upload = form.cleaned_data["file"]
         if upload.size > MAX_BYTES:
             page["problems"] = [
-                _("The file is %(size)s MB; at most %(limit)s MB can be imported at once. Split it into smaller files.")
-                % {"size": f"{upload.size / 1_048_576:.1f}".replace(".", ","), "limit": MAX_BYTES // 1_048_576}
+                _(
+                    "The file is %(size)s MB; at most %(limit)s MB can be imported at once. Split it into smaller files."
+                )
+                % {
+                    "size": f"{upload.size / 1_048_576:.1f}".replace(".", ","),
+                    "limit": MAX_BYTES // 1_048_576,
+                }
             ]
             return render(request, template, page, status=400)
         data = upload.read()

@@ -33,6 +33,7 @@ from core.transfer import (
 from mobile.models import LimitsAndBlocking, Subscription, SubscriptionKind, SubscriptionStatus
 from mobile.services import subscription_update
 
+
 def parse_email(text: str) -> str:
     value = text.strip()
     if value:
@@ -52,11 +53,19 @@ def _number(text: str) -> str:
 
 
 COLUMNS = (
-    Column("number", gettext_lazy("Number"), parse=_number, show=lambda v: format_phone_number(v) if v else "", required=True),
+    Column(
+        "number",
+        gettext_lazy("Number"),
+        parse=_number,
+        show=lambda v: format_phone_number(v) if v else "",
+        required=True,
+    ),
     Column("user_name", gettext_lazy("User name"), parse=parse_text(120)),
     Column("kind", gettext_lazy("Type"), show=show_choice(SubscriptionKind), export_only=True),
     Column("status", gettext_lazy("Status"), show=show_choice(SubscriptionStatus), export_only=True),
-    Column("spending_limit", gettext_lazy("Monthly spending limit (€)"), parse=parse_decimal, show=show_decimal),
+    Column(
+        "spending_limit", gettext_lazy("Monthly spending limit (€)"), parse=parse_decimal, show=show_decimal
+    ),
     Column("data_limit_gb", gettext_lazy("Data limit (GB)"), parse=parse_decimal, show=show_decimal),
     _bool("alert_50", gettext_lazy("Alert at 50%")),
     _bool("alert_80", gettext_lazy("Alert at 80%")),
@@ -105,7 +114,9 @@ class SubscriptionImporter(Importer):
             plan.fail(
                 self.column("number").header,
                 [
-                    _("%(number)s is not one of your organisation's subscriptions. New subscriptions are added by your operator.")
+                    _(
+                        "%(number)s is not one of your organisation's subscriptions. New subscriptions are added by your operator."
+                    )
                     % {"number": plan.key}
                 ],
             )
@@ -114,7 +125,11 @@ class SubscriptionImporter(Importer):
             plan.fail("", [_("This subscription has been terminated and can no longer be changed.")])
 
     def write(self, plan: RowPlan, phase: str) -> None:
-        values = {key: plan.values[key] for key in plan.changed if key in ["user_name", *LimitsAndBlocking.DEFAULT_FIELDS]}
+        values = {
+            key: plan.values[key]
+            for key in plan.changed
+            if key in ["user_name", *LimitsAndBlocking.DEFAULT_FIELDS]
+        }
         block_sim = plan.values["block_sim"] if "block_sim" in plan.changed else None
         if values or block_sim is not None:
             subscription_update(subscription=plan.target, values=values, block_sim=block_sim, by=self.by)

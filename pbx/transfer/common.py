@@ -98,7 +98,10 @@ def destination_value(organisation: Organisation, dest: Dest, key: str) -> Desti
         )
         if entry is None:
             raise ValidationError(
-                {key: _("No user, hunt group or IVR menu has extension %(extension)s.") % {"extension": dest.ref}}
+                {
+                    key: _("No user, hunt group or IVR menu has extension %(extension)s.")
+                    % {"extension": dest.ref}
+                }
             )
         return DestinationValue(dest.kind, entry)
     return DestinationValue(dest.kind, None, dest.ref)
@@ -112,7 +115,9 @@ def pool_number(organisation: Organisation, number: str, key: str = "phone_numbe
     if found is None:
         raise ValidationError(
             {
-                key: _("%(number)s is not one of your organisation's numbers. Choose a number from the pool (Instellingen).")
+                key: _(
+                    "%(number)s is not one of your organisation's numbers. Choose a number from the pool (Instellingen)."
+                )
                 % {"number": format_phone_number(number)}
             }
         )

@@ -60,7 +60,9 @@ def parse_members(text: str) -> tuple[str, ...]:
                 members.append(parse_number(part))
             except ValidationError:
                 raise ValidationError(
-                    _("“%(member)s” is not an extension or number. Write the members' extensions separated by commas, for example 201, 202.")
+                    _(
+                        "“%(member)s” is not an extension or number. Write the members' extensions separated by commas, for example 201, 202."
+                    )
                     % {"member": part}
                 ) from None
     return tuple(members)
@@ -79,9 +81,9 @@ COLUMNS = (
     Column(
         "distribution",
         gettext_lazy("Call distribution"),
-        parse=lambda text: parse_choice(
-            Distribution, _("Write “Circular”, “Fixed order”, “Simultaneous” or “Uniform”.")
-        )(text),
+        parse=parse_choice(
+            Distribution, gettext_lazy("Write “Circular”, “Fixed order”, “Simultaneous” or “Uniform”.")
+        ),
         show=show_choice(Distribution),
         blank_keeps=True,
     ),
@@ -91,18 +93,29 @@ COLUMNS = (
         parse=lambda text: parse_int(*domain.RINGS_RANGE, _(services.RINGS_MESSAGE))(text),
         blank_keeps=True,
     ),
-    Column("move_on", gettext_lazy("Then call the next member"), parse=parse_bool, show=show_bool, blank_keeps=True),
+    Column(
+        "move_on",
+        gettext_lazy("Then call the next member"),
+        parse=parse_bool,
+        show=show_bool,
+        blank_keeps=True,
+    ),
     Column(
         "overflow_seconds",
         gettext_lazy("Forward after (seconds)"),
         parse=lambda text: parse_int(*domain.OVERFLOW_SECONDS_RANGE, _(services.SECONDS_MESSAGE))(text),
         blank_keeps=True,
     ),
-    Column("overflow_to", gettext_lazy("Forward after waiting time to"), parse=parse_destination, show=show_destination),
+    Column(
+        "overflow_to",
+        gettext_lazy("Forward after waiting time to"),
+        parse=parse_destination,
+        show=show_destination,
+    ),
     Column(
         "night_mode",
         gettext_lazy("Night mode"),
-        parse=lambda text: parse_choice(NightModeFollow, _("Write “Follow company setting”, “On” or “Off”."))(text),
+        parse=parse_choice(NightModeFollow, gettext_lazy("Write “Follow company setting”, “On” or “Off”.")),
         show=show_choice(NightModeFollow),
         blank_keeps=True,
     ),
@@ -191,7 +204,12 @@ class HuntGroupImporter(Importer):
             )
             if found is None:
                 raise ValidationError(
-                    {"members": _("No user has %(member)s. Members are users' extensions, for example 201.") % {"member": show_members((ref,))}}
+                    {
+                        "members": _(
+                            "No user has %(member)s. Members are users' extensions, for example 201."
+                        )
+                        % {"member": show_members((ref,))}
+                    }
                 )
             ids.append(found.pk)
         return ids
@@ -223,13 +241,15 @@ class HuntGroupImporter(Importer):
             return
         new = plan.target is None
         overflow = plan.values.get("overflow_to")
-        if overflow is not None and (new and overflow != NOWHERE or not new and "overflow_to" in plan.changed):
+        if overflow is not None and (
+            (new and overflow != NOWHERE) or (not new and "overflow_to" in plan.changed)
+        ):
             services.hunt_group_update(
                 group=group,
                 by=self.by,
                 values={"overflow_to": destination_value(self.organisation, overflow, "overflow_to")},
             )
-        if "members" in plan.values and (new and plan.values["members"] or "members" in plan.changed):
+        if "members" in plan.values and ((new and plan.values["members"]) or "members" in plan.changed):
             try:
                 services.hunt_group_set_members(group=group, by=self.by, members=self._members(plan))
             except ValidationError as exc:

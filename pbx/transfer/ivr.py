@@ -35,7 +35,9 @@ class IvrExporter(Importer):
     summary = gettext_noop("CSV import of IVR menus")
 
     def export_rows(self) -> Iterable[dict[str, Any]]:
-        menus = services.with_keys(services.ivr_menus(organisation=self.organisation)).order_by("entry__name", "pk")
+        menus = services.with_keys(services.ivr_menus(organisation=self.organisation)).order_by(
+            "entry__name", "pk"
+        )
         for menu in menus:
             base = {
                 "name": menu.entry.name,

@@ -28,10 +28,10 @@ from core.transfer import (
     show_bool,
     show_choice,
 )
+from pbx.domain.destination import DestinationKind
 from pbx.models import NightModeFollow, PbxUser
 from pbx.services import users as services
 from pbx.transfer.common import (
-    NOWHERE,
     destination_value,
     parse_destination,
     parse_extension,
@@ -87,13 +87,15 @@ COLUMNS = (
     Column(
         "night_mode",
         gettext_lazy("Night mode"),
-        parse=lambda text: parse_choice(NightModeFollow, _("Write “Follow company setting”, “On” or “Off”."))(text),
+        parse=parse_choice(NightModeFollow, gettext_lazy("Write “Follow company setting”, “On” or “Off”.")),
         show=show_choice(NightModeFollow),
         blank_keeps=True,
     ),
 )
 DESTINATION_KEYS = ("forward_always", "forward_busy", "forward_no_answer", "forward_unreachable")
-SETTINGS = tuple(c.key for c in COLUMNS if c.key not in ("extension", "first_name", "last_name", "phone_number"))
+SETTINGS = tuple(
+    c.key for c in COLUMNS if c.key not in ("extension", "first_name", "last_name", "phone_number")
+)
 
 
 class UserImporter(Importer):
@@ -142,12 +144,23 @@ class UserImporter(Importer):
             for key in ("first_name", "last_name"):
                 if not plan.values.get(key):
                     message = (
-                        _("Enter the user's first name.") if key == "first_name" else _("Enter the user's last name.")
+                        _("Enter the user's first name.")
+                        if key == "first_name"
+                        else _("Enter the user's last name.")
                     )
                     plan.fail(self.column(key).header, [message])
 
     def _settings(self, plan: RowPlan, keys: Iterable[str]) -> dict[str, Any]:
         return {key: plan.values[key] for key in keys if key in plan.values and key not in DESTINATION_KEYS}
+
+    def _direct(self, plan: RowPlan, keys: Iterable[str]) -> dict[str, Any]:
+        """Destinations that name no extension (voicemail, external): written with the row itself."""
+        return {
+            key: destination_value(self.organisation, plan.values[key], key)
+            for key in keys
+            if key in plan.values
+            and plan.values[key].kind in (DestinationKind.VOICEMAIL, DestinationKind.EXTERNAL)
+        }
 
     def write(self, plan: RowPlan, phase: str) -> None:
         if phase == "main":
@@ -159,7 +172,7 @@ class UserImporter(Importer):
                     last_name=plan.values.get("last_name", ""),
                     extension=plan.values["extension"],
                     phone_number=pool_number(self.organisation, plan.values.get("phone_number", "")),
-                    values=self._settings(plan, SETTINGS),
+                    values={**self._settings(plan, SETTINGS), **self._direct(plan, DESTINATION_KEYS)},
                 )
                 return
             values = self._settings(plan, [key for key in plan.changed if key != "phone_number"])
@@ -172,10 +185,14 @@ class UserImporter(Importer):
         user = self.created.get(plan.number, plan.target)
         if user is None:
             return
-        keys = DESTINATION_KEYS if plan.target is None else [k for k in plan.changed if k in DESTINATION_KEYS]
-        wanted = {key: plan.values[key] for key in keys if key in plan.values and plan.values[key] != NOWHERE}
-        if plan.target is not None:
-            wanted = {key: plan.values[key] for key in keys if key in plan.values}
+        if plan.target is None:  # a new user: only forwards to an extension are left
+            wanted = {
+                key: plan.values[key]
+                for key in DESTINATION_KEYS
+                if key in plan.values and plan.values[key].kind == DestinationKind.ENTRY
+            }
+        else:
+            wanted = {key: plan.values[key] for key in plan.changed if key in DESTINATION_KEYS}
         if wanted:
             services.pbx_user_update(
                 user=user,

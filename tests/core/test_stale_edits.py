@@ -421,6 +421,11 @@ NOT_EDIT_PAGES: dict[str, str] = {
     "pbx:ivr_create": "creates a new IVR menu: there is no stored version to be stale against",
     "pbx:ivr_delete": "a confirmation with no typed values",
     "api_tokens": "makes a new API key of one's own account and revokes keys: nothing stored is edited",
+    "pbx:users_import": "a CSV import: its preview carries a fingerprint and a stale one is refused and shown again",
+    "pbx:hunt_groups_import": "a CSV import: its preview carries a fingerprint and a stale one is refused and shown again",
+    "mobile:subscriptions_import": (
+        "a CSV import: its preview carries a fingerprint and a stale one is refused and shown again"
+    ),
 }
 
 

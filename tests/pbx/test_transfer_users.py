@@ -80,18 +80,24 @@ def test_the_export_in_english_has_english_headers(admin_client, org, admin, jan
 
 def test_the_export_runs_a_fixed_number_of_queries(admin_client, org, django_assert_max_num_queries):
     for i in range(3):
-        services.pbx_user_create(organisation=org, by=None, first_name="A", last_name=f"B{i}", extension=f"3{i:02d}")
+        services.pbx_user_create(
+            organisation=org, by=None, first_name="A", last_name=f"B{i}", extension=f"3{i:02d}"
+        )
     with django_assert_max_num_queries(12) as few:
         admin_client.get(EXPORT)
     for i in range(3, 30):
-        services.pbx_user_create(organisation=org, by=None, first_name="A", last_name=f"B{i}", extension=f"3{i:02d}")
+        services.pbx_user_create(
+            organisation=org, by=None, first_name="A", last_name=f"B{i}", extension=f"3{i:02d}"
+        )
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = admin_client.get(EXPORT)
     assert response.content.decode().count("\r\n") == 31
 
 
 def test_round_trip_export_then_import_changes_nothing(admin_client, org, jan):
-    services.pbx_user_create(organisation=org, by=None, first_name="Piet", last_name="Bakker", extension="202")
+    services.pbx_user_create(
+        organisation=org, by=None, first_name="Piet", last_name="Bakker", extension="202"
+    )
     services.pbx_user_update(
         user=jan,
         by=None,
@@ -148,7 +154,9 @@ def test_a_forward_to_a_user_created_later_in_the_file_works(admin_client, org):
 
 
 def test_cp1252_comma_separated_file_as_excel_writes_it(admin_client, org):
-    response = _upload(admin_client, 'Extensie,Voornaam,Achternaam\r\n210,"René","Brën, jr."\r\n\r\n', encoding="cp1252")
+    response = _upload(
+        admin_client, 'Extensie,Voornaam,Achternaam\r\n210,"René","Brën, jr."\r\n\r\n', encoding="cp1252"
+    )
     assert response.context["preview"].ok
     _apply(admin_client, response)
     assert _users(org)["210"].first_name == "René"

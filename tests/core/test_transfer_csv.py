@@ -103,13 +103,14 @@ def test_the_writer_gives_excel_a_bom_semicolons_and_quotes():
 
 
 @pytest.mark.django_db
-def test_one_revision_bumps_once_for_many_changes_and_not_at_all_on_an_error(org, django_capture_on_commit_callbacks):
+def test_one_revision_bumps_once_for_many_changes_and_not_at_all_on_an_error(
+    org, django_capture_on_commit_callbacks
+):
     sync, _ = PbxSync.objects.get_or_create(organisation=org)
     before = sync.desired_revision
-    with django_capture_on_commit_callbacks() as callbacks:
-        with one_revision():
-            for _i in range(5):
-                config_changed(organisation=org)
+    with django_capture_on_commit_callbacks() as callbacks, one_revision():
+        for _i in range(5):
+            config_changed(organisation=org)
     sync.refresh_from_db()
     assert sync.desired_revision == before + 1
     assert len(callbacks) == 1

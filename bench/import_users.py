@@ -1,0 +1,166 @@
+"""Benchmark of the CSV import (issue 15): 2,000 PBX users end to end, as the import page runs it:
+read the file, plan and preview (a dry run through the services, rolled back), then read, plan
+and apply again in one transaction (target < 10 s in all). Also: the same file again (all
+"unchanged") and the export. Prints figures; asserts nothing.
+
+    .venv/bin/python bench/import_users.py       # make bench runs it
+
+Database: DATABASE_URL when set (migrated: point it at a scratch database), otherwise its own
+SQLite file var/bench_import.sqlite3; broker and private files under var/bench_import/.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "een_portal.settings")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{REPO / 'var' / 'bench_import.sqlite3'}")
+os.environ.setdefault("VAR_DIR", str(REPO / "var" / "bench_import"))
+sys.path.insert(0, str(REPO))
+
+import logging  # noqa: E402
+
+import django  # noqa: E402
+
+django.setup()
+for name in ("kombu", "pbx", "celery"):
+    logging.getLogger(name).setLevel(logging.ERROR)
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.utils import translation  # noqa: E402
+from django_scopes import scope, scopes_disabled  # noqa: E402
+
+from accounts.models import Organisation, PhoneNumber  # noqa: E402
+from core.models import ChangeRecord, PbxSync  # noqa: E402
+from core.transfer import csv_text, plan_import, read_table, run_import  # noqa: E402
+from pbx.models import DirectoryEntry, PbxUser  # noqa: E402
+from pbx.transfer.users import UserImporter  # noqa: E402
+
+USERS = int(os.environ.get("BENCH_USERS", "2000"))
+WITH_NUMBER = USERS * 3 // 4
+NAME = "CSV-benchmark BV"
+
+
+def organisation() -> Organisation:
+    with scopes_disabled():
+        for old in Organisation.objects.filter(name=NAME):
+            PbxUser.objects.filter(organisation=old).delete()
+            DirectoryEntry.objects.filter(organisation=old).delete()
+            old.delete()
+        with transaction.atomic():
+            made = Organisation.objects.create(name=NAME, has_pbx=True, has_telephony=True)
+            base = 20_700_0000 + made.pk % 100 * 10_000
+            PhoneNumber.objects.bulk_create(
+                PhoneNumber(organisation=made, number=f"+31{base + i}") for i in range(WITH_NUMBER)
+            )
+    return made
+
+
+def the_file(org: Organisation) -> bytes:
+    with scopes_disabled():
+        numbers = list(
+            PhoneNumber.objects.filter(organisation=org).order_by("number").values_list("number", flat=True)
+        )
+    headers = [
+        "Extensie",
+        "Voornaam",
+        "Achternaam",
+        "Extern nummer",
+        "Voicemail aan",
+        "E-mailadres voor voicemail",
+        "Doorschakelen bij bezet naar",
+        "Nachtschakeling",
+    ]
+    rows = []
+    for i in range(USERS):
+        extension = str(2000 + i)
+        voicemail = i % 2 == 0
+        rows.append(
+            [
+                extension,
+                f"Medewerker{i}",
+                f"Achternaam {i}",
+                numbers[i] if i < WITH_NUMBER else "",
+                "ja" if voicemail else "nee",
+                f"m{i}@bedrijf.example" if voicemail else "",
+                "999" if i % 3 == 0 else "",
+                ["Volg bedrijfsinstelling", "Aan", "Uit"][i % 3],
+            ]
+        )
+    return csv_text(headers, rows).encode("utf-8")
+
+
+def timed(label: str, work):
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        result = work()
+    seconds = time.perf_counter() - started
+    print(f"  {label:<44} {seconds:6.2f} s  {len(queries):6d} queries")
+    return result, seconds
+
+
+def run(org: Organisation, data: bytes, *, apply: bool) -> tuple[float, dict[str, int]]:
+    total = 0.0
+    importer = UserImporter(organisation=org, by=None)
+    table, s = timed("read (decode, separator, tablib)", lambda: read_table(data, importer.columns))
+    total += s
+    preview, s = timed("plan (compare with stored)", lambda: plan_import(importer, table))
+    total += s
+    _, s = timed("preview (dry run through the services)", lambda: run_import(importer, preview, apply=False))
+    total += s
+    if apply and preview.has_work:
+        importer = UserImporter(organisation=org, by=None)
+        preview, s = timed(
+            "apply: read + plan again", lambda: plan_import(importer, read_table(data, importer.columns))
+        )
+        total += s
+        written, s = timed(
+            "apply: write (one transaction)", lambda: run_import(importer, preview, apply=True)
+        )
+        total += s
+        assert written, preview.errors[:5]
+    return total, preview.counts
+
+
+def main() -> None:
+    call_command("migrate", verbosity=0, interactive=False)
+    org = organisation()
+    data = the_file(org)
+    print(
+        f"CSV import of {USERS} PBX users ({len(data) / 1024:.0f} KB, {WITH_NUMBER} with an external number)"
+    )
+    with translation.override("nl"), scope(organisation=org):
+        before = (
+            PbxSync.objects.filter(organisation=org).values_list("desired_revision", flat=True).first() or 0
+        )
+        records = ChangeRecord.objects.filter(organisation=org).count()
+        total, counts = run(org, data, apply=True)
+        print(f"  {'END TO END (upload to applied)':<44} {total:6.2f} s  {counts}")
+        after = PbxSync.objects.filter(organisation=org).values_list("desired_revision", flat=True).first()
+        print(
+            f"  PBX revisions: {after - before}, change records: "
+            f"{ChangeRecord.objects.filter(organisation=org).count() - records}, users: "
+            f"{PbxUser.objects.filter(organisation=org).count()}"
+        )
+        print("The same file again (every row unchanged):")
+        total, counts = run(org, data, apply=True)
+        print(f"  {'END TO END':<44} {total:6.2f} s  {counts}")
+        print("Export:")
+        importer = UserImporter(organisation=org, by=None)
+        timed(
+            "export of the users as CSV",
+            lambda: csv_text(
+                [c.header for c in importer.columns],
+                [[c.show(r.get(c.key)) for c in importer.columns] for r in importer.export_rows()],
+            ),
+        )
+
+
+if __name__ == "__main__":
+    main()
