@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
 
 from core.models import ChangeRecord, PbxSync
 from pbx.models import HuntGroup
+from schedules.models import TimeSchedule
 
-from factories import HuntGroupFactory, PbxUserFactory
+from factories import (
+    HuntGroupFactory,
+    IvrMenuFactory,
+    PbxUserFactory,
+    SubscriptionFactory,
+    TimeScheduleFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -150,3 +159,93 @@ def test_the_list_runs_a_fixed_number_of_queries(owner_api, org, django_assert_n
         HuntGroupFactory(organisation=org)
     with django_assert_num_queries(len(few.captured_queries)):
         owner_api.get("/api/v1/hunt-groups/")
+
+
+@pytest.mark.parametrize(
+    ("url", "make"),
+    [
+        ("/api/v1/users/", lambda org: PbxUserFactory(organisation=org)),
+        ("/api/v1/ivr-menus/", lambda org: IvrMenuFactory(organisation=org)),
+        ("/api/v1/subscriptions/", lambda org: SubscriptionFactory(organisation=org)),
+        ("/api/v1/time-schedules/", lambda org: TimeScheduleFactory(organisation=org)),
+        ("/api/v1/directory/", lambda org: PbxUserFactory(organisation=org)),
+    ],
+)
+def test_every_list_runs_a_fixed_number_of_queries(owner_api, org, url, make, django_assert_max_num_queries):
+    make(org)
+    owner_api.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert owner_api.get(url).status_code == 200
+    for _ in range(15):
+        make(org)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert owner_api.get(url).json()["count"] >= 16  # (the built-in time schedule too)
+
+
+def test_an_ivr_menu_gets_its_keys_through_the_menus_rules(owner_api, org):
+    group = HuntGroupFactory(organisation=org, entry__extension="201")
+    menu = IvrMenuFactory(organisation=org, entry__extension="301")
+    url = f"/api/v1/ivr-menus/{menu.pk}/"
+    keys = [
+        {"part": "business", "key": "1", "destination": {"kind": "entry", "entry": group.entry_id}},
+        {"part": "business", "key": "#", "mode": "silent", "destination": {"kind": "voicemail"}},
+    ]
+    response = owner_api.send("PATCH", url, {"keys": keys})
+    assert response.status_code == 200, response.content
+    assert {(k["key"], k["mode"]) for k in response.json()["keys"]} == {("1", "announce"), ("#", "silent")}
+    twice = owner_api.send("PATCH", url, {"keys": [keys[0], keys[0]]}, **{"Accept-Language": "en"})
+    assert twice.status_code == 400
+    assert len(owner_api.get(url).json()["keys"]) == 2  # nothing lost
+
+
+def test_a_time_schedule_is_replaced_and_merged_like_on_its_page(owner_api, org):
+    ranges = [
+        {"weekday": 0, "start": "08:00", "end": "12:00"},
+        {"weekday": 0, "start": "11:00", "end": "17:30"},
+    ]
+    created = owner_api.send("POST", "/api/v1/time-schedules/", {"name": "Winkel", "ranges": ranges})
+    assert created.status_code == 201
+    assert created.json()["ranges"] == [{"weekday": 0, "start": "08:00", "end": "17:30"}]
+    same = owner_api.send("POST", "/api/v1/time-schedules/", {"name": "winkel", "ranges": []})
+    assert same.status_code == 400 and "name" in same.json()
+    bad = owner_api.send(
+        "POST",
+        "/api/v1/time-schedules/",
+        {"name": "X", "ranges": [{"weekday": 1, "start": "09:00", "end": "09:00"}]},
+    )
+    assert bad.status_code == 400 and "ranges" in bad.json()
+
+
+def test_a_schedule_in_use_is_not_deleted(owner_api, org):
+    schedule = TimeScheduleFactory(organisation=org)
+    IvrMenuFactory(organisation=org, time_schedule=schedule)
+    response = owner_api.delete(f"/api/v1/time-schedules/{schedule.pk}/")
+    assert response.status_code == 400
+    assert TimeSchedule.objects.filter(pk=schedule.pk).exists()
+
+
+def test_subscription_limits_and_business_voicemail(owner_api, org):
+    subscription = SubscriptionFactory(organisation=org)
+    url = f"/api/v1/subscriptions/{subscription.pk}/"
+    bad = owner_api.send("PATCH", url, {"spending_limit": "-5"}, **{"Accept-Language": "en"})
+    assert bad.status_code == 400 and "spending_limit" in bad.json()
+    ok = owner_api.send("PATCH", url, {"spending_limit": "40.00", "block_sim": True})
+    assert (
+        ok.status_code == 200 and ok.json()["status"] == "blocked" and ok.json()["spending_limit"] == "40.00"
+    )
+    assert owner_api.get(f"{url}voicemail/").status_code == 404  # nothing requested yet
+    missing = owner_api.send(
+        "PUT", f"{url}voicemail/", {"kind": "standard", "language": "nl", "voice": "male"}
+    )
+    assert missing.status_code == 400 and "company_name" in missing.json()
+    made = owner_api.send(
+        "PUT", f"{url}voicemail/", {"kind": "own", "own_text": "Welkom.", "language": "nl", "voice": "male"}
+    )
+    assert made.status_code == 200 and made.json()["status"] in ("concept", "submitted")
+    data_only = SubscriptionFactory(organisation=org, kind="data_only")
+    refused = owner_api.send(
+        "PUT",
+        f"/api/v1/subscriptions/{data_only.pk}/voicemail/",
+        {"kind": "own", "own_text": "x", "language": "nl", "voice": "male"},
+    )
+    assert refused.status_code == 400
