@@ -84,7 +84,7 @@ import contextlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, tzinfo
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, NoReturn
 from zoneinfo import ZoneInfo
 
@@ -134,6 +134,7 @@ COMPANY_VOICEMAIL = "999"
 MAX_STEPS = 10_000  # A safety net only: the walk ends by itself (every place is visited once per state).
 
 NODE_TYPE = {"user": "user", "hunt_group": "group", "ivr_menu": "menu"}
+SECTIONS = (("users", "user"), ("hunt_groups", "group"), ("ivr_menus", "menu"))
 
 
 @dataclass(frozen=True)
@@ -253,46 +254,71 @@ def _zone(name: str) -> tzinfo:
 
 
 class Prepared:
-    """A document indexed once: objects by key, by extension and by external number."""
-
-    __slots__ = (
-        "by_extension",
-        "by_number",
-        "document",
-        "groups",
-        "holidays",
-        "menus",
-        "times",
-        "tz",
-        "users",
-    )
+    """A document indexed for the engine: objects by key, by extension and by external number. Each index
+    is built the first time a call needs it, so one call on a plain document only pays for what it uses,
+    and a kept Prepared (the simulator's, per revision) pays once."""
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.tz = _zone(str((document.get("organisation") or {}).get("time_zone") or "Europe/Amsterdam"))
-        self.users: dict[str, Mapping[str, Any]] = {}
-        self.groups: dict[str, Mapping[str, Any]] = {}
-        self.menus: dict[str, Mapping[str, Any]] = {}
-        self.by_extension: dict[str, str] = {}
-        self.by_number: dict[str, str] = {}
-        for section, kind, into in (
-            ("users", "user", self.users),
-            ("hunt_groups", "group", self.groups),
-            ("ivr_menus", "menu", self.menus),
-        ):
-            for obj in document.get(section) or ():
-                key = obj["key"]
-                into[key] = obj
-                node = f"{kind}:{key}"
-                extension = obj.get("extension")
-                if extension:
-                    self.by_extension.setdefault(extension, node)
-                number = obj.get("external_number")
-                if number:
-                    self.by_number.setdefault(number, node)
-        schedules = document.get("schedules") or {}
-        self.times: dict[str, Mapping[str, Any]] = {s["key"]: s for s in schedules.get("time") or ()}
-        self.holidays: dict[str, Mapping[str, Any]] = {s["key"]: s for s in schedules.get("holiday") or ()}
+
+    @staticmethod
+    def _by_key(items: Any) -> dict[str, Mapping[str, Any]]:
+        return {obj["key"]: obj for obj in items or ()}
+
+    @cached_property
+    def users(self) -> dict[str, Mapping[str, Any]]:
+        return self._by_key(self.document.get("users"))
+
+    @cached_property
+    def groups(self) -> dict[str, Mapping[str, Any]]:
+        return self._by_key(self.document.get("hunt_groups"))
+
+    @cached_property
+    def menus(self) -> dict[str, Mapping[str, Any]]:
+        return self._by_key(self.document.get("ivr_menus"))
+
+    @cached_property
+    def times(self) -> dict[str, Mapping[str, Any]]:
+        return self._by_key((self.document.get("schedules") or {}).get("time"))
+
+    @cached_property
+    def holidays(self) -> dict[str, Mapping[str, Any]]:
+        return self._by_key((self.document.get("schedules") or {}).get("holiday"))
+
+    @cached_property
+    def numbers(self) -> tuple[dict[str, str], dict[str, str]]:
+        """(node by extension, node by external number); the first object wins, as in find()."""
+        by_extension: dict[str, str] = {}
+        by_number: dict[str, str] = {}
+        for section, kind in SECTIONS:
+            for obj in self.document.get(section) or ():
+                node = f"{kind}:{obj['key']}"
+                if obj.get("extension"):
+                    by_extension.setdefault(obj["extension"], node)
+                if obj.get("external_number"):
+                    by_number.setdefault(obj["external_number"], node)
+        return by_extension, by_number
+
+    @property
+    def by_extension(self) -> dict[str, str]:
+        return self.numbers[0]
+
+    @property
+    def by_number(self) -> dict[str, str]:
+        return self.numbers[1]
+
+    def find(self, dialled: str) -> str | None:
+        """The node with this extension (or E.164 external number): from the index once it exists, else by
+        one scan that stops at the first match."""
+        field = "external_number" if dialled.startswith("+") else "extension"
+        if "numbers" in self.__dict__:
+            return (self.by_number if field == "external_number" else self.by_extension).get(dialled)
+        for section, kind in SECTIONS:
+            for obj in self.document.get(section) or ():
+                if obj.get(field) == dialled:
+                    return f"{kind}:{obj['key']}"
+        return None
 
     def obj(self, node: str) -> Mapping[str, Any] | None:
         kind, _sep, key = node.partition(":")
@@ -870,7 +896,7 @@ class _Walker:
             self.step("dialled", "voicemail:company", target="voicemail:company", **facts)
             self.go_node("voicemail:company", "dialled", "voicemail:company")
         if dialled.startswith("+"):
-            target = self.index.by_number.get(dialled)
+            target = self.index.find(dialled)
             if target is None:
                 self.step("unknown_number", f"number:{dialled}", dialled=dialled)
                 self.end("problem", "unknown_number")
@@ -879,7 +905,7 @@ class _Walker:
             facts.update(name=_name(target, obj), extension=obj.get("extension") if obj else None)
             self.step("dialled", number_node, target=target, **facts)
             self.go_node(target, "number", number_node)
-        target = self.index.by_extension.get(dialled)
+        target = self.index.find(dialled)
         if target is None:
             self.step("unknown_number", f"extension:{dialled}", dialled=dialled)
             self.end("problem", "unknown_number")
