@@ -225,10 +225,8 @@ UNLABELLED = frozenset({"number", "member"})
 
 
 def condition_labels(edges: Sequence[Any]) -> dict[str, str]:
-    return {
-        edge.condition: "" if edge.condition in UNLABELLED else condition_label(edge.condition)
-        for edge in edges
-    }
+    conditions = {edge.condition for edge in edges}
+    return {c: "" if c in UNLABELLED else condition_label(c) for c in conditions}
 
 
 PARTS = {"business": gettext_lazy("during business hours"), "after": gettext_lazy("after hours")}

@@ -17,6 +17,8 @@ from typing import Any
 from django.conf import settings
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -154,9 +156,15 @@ def call_plan(request: PortalRequest) -> HttpResponse:
             nodes = {n for n in nodes if not n.startswith("user:") and n not in users}
             shortened = True
     picture = diagram.overview(nodes, edges, result.labels, condition_labels(edges))
+    # The choices as one string: a 2,000-user organisation has thousands, too many for a template loop.
+    options = format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((node, mark_safe(" selected") if node == start else "", name) for node, name in starts),
+    )
     context = {
         "diagram": picture,
-        "starts": starts,
+        "start_options": options,
         "start": start,
         "start_name": result.name(start) if start else "",
         "shortened": shortened,
