@@ -60,6 +60,7 @@ bench: install
 	$(BIN)/python bench/sync.py
 	$(BIN)/python bench/recovery.py
 	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/checks.py
 	$(BIN)/python bench/callflow.py
 	$(BIN)/python bench/import_users.py
 
