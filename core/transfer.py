@@ -532,8 +532,8 @@ def run_import(importer: Importer, preview: Preview, *, apply: bool) -> bool:
                     if plan.errors:
                         continue
                     try:
-                        with transaction.atomic():
-                            importer.write(plan, phase)
+                        # Each service call is atomic itself: a refused row leaves nothing behind.
+                        importer.write(plan, phase)
                     except ValidationError as exc:
                         _service_errors(importer, plan, exc)
         written = apply and preview.ok
