@@ -318,3 +318,26 @@ def test_the_test_page_speaks_english(admin_client, admin, menu, group):
     admin.save()
     page = admin_client.get(TEST, {"nummer": "300"}).content.decode()
     assert "Test a call" in page and "A call to 300" in page
+
+
+def test_it_compares_with_what_the_pbx_has_applied_and_says_when_the_change_alters_the_route(
+    admin_client, settings, org, menu, group, jan, pbx_simulator, pbx_token
+):
+    from pbx.sync.client import PbxClient
+    from pbx.sync.render import render
+
+    settings.PBX_URL, settings.PBX_TOKEN = pbx_simulator.base_url, pbx_token
+    with PbxClient(pbx_simulator.base_url, pbx_token) as client:
+        client.push_config(org.pk, 1, render(org))
+    same = admin_client.get(TEST, {"nummer": "300", "datum": "2026-06-02", "tijd": "10:00"}).content.decode()
+    assert "De centrale doet hetzelfde" in same
+
+    # A pending change: night mode always on for Verkoop, so its calls go to the night destination.
+    group_services.hunt_group_update(group=group, by=None, values={"night_mode": "on"})
+    changed = admin_client.get(
+        TEST, {"nummer": "300", "datum": "2026-06-02", "tijd": "10:00"}
+    ).content.decode()
+
+    assert "Na het doorvoeren van uw wijziging verloopt deze oproep anders" in changed
+    pbx_part = changed.split('id="callflow-pbx"', 1)[1]
+    assert "Verkoop" in pbx_part and "Jan de Vries" in pbx_part  # today the PBX still rings the members
