@@ -261,6 +261,7 @@ class Prepared:
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
         self.tz = _zone(str((document.get("organisation") or {}).get("time_zone") or "Europe/Amsterdam"))
+        self._finds = 0
 
     @staticmethod
     def _by_key(items: Any) -> dict[str, Mapping[str, Any]]:
@@ -310,9 +311,10 @@ class Prepared:
 
     def find(self, dialled: str) -> str | None:
         """The node with this extension (or E.164 external number): from the index once it exists, else by
-        one scan that stops at the first match."""
+        one scan that stops at the first match (the first call of a Prepared only)."""
         field = "external_number" if dialled.startswith("+") else "extension"
-        if "numbers" in self.__dict__:
+        self._finds += 1
+        if self._finds > 1 or "numbers" in self.__dict__:  # a kept Prepared: index from the second call on
             return (self.by_number if field == "external_number" else self.by_extension).get(dialled)
         for section, kind in SECTIONS:
             for obj in self.document.get(section) or ():
