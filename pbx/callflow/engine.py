@@ -73,7 +73,8 @@ Step kinds (`Step.kind`), with their params (all JSON-serialisable; `node` is wh
 * `disconnect` (node "disconnect"): reason ("busy", "unreachable", "no_answer", "no_reception",
   "after_greeting"), seconds, source.
 * `unanswered` (node "group:…"): name (a group without overflow: the call keeps ringing).
-* `loop` (node: the place reached again): cycle (nodes of the cycle, in order).
+* `loop` (node: the place reached again): cycle (nodes of the cycle, in order), names (the same in
+  words), name and extension (of the place reached again).
 * `missing` (node: what does not exist): target, source, condition.
 * `unknown_number` (node "number:…" or "extension:…"): dialled.
 """
@@ -510,12 +511,30 @@ class _Walker:
             extension in self.call.no_answer,
         )
 
+    def label(self, node: str) -> str:
+        """A place in words for a loop: "Jan de Vries (201)", "voicemail:user:u1" → the owner's name."""
+        if node.startswith("voicemail:user:"):
+            owner = node.removeprefix("voicemail:")
+            return f"voicemail {_name(owner, self.index.obj(owner))}"
+        obj = self.index.obj(node)
+        if obj is None:
+            return node
+        extension = obj.get("extension")
+        return f"{_name(node, obj)} ({extension})" if extension else _name(node, obj)
+
     def arrive(self, node: str) -> None:
         """Enter a place; a place already entered in the same state is a loop: the route ends there."""
         place = (node, self.key_index, self.night_used)
         if place in self.seen:
             self.loop = tuple(self.path[self.seen[place] :])
-            self.step("loop", node, cycle=list(self.loop))
+            self.step(
+                "loop",
+                node,
+                cycle=list(self.loop),
+                names=[self.label(n) for n in self.loop],
+                name=_name(node, self.index.obj(node)),
+                extension=(self.index.obj(node) or {}).get("extension"),
+            )
             self.end("problem", "loop")
         self.seen[place] = len(self.path)
         self.path.append(node)

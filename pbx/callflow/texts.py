@@ -243,7 +243,7 @@ def describe(step: Step) -> str:
         ) % {"name": p.get("name")}
     if kind == "loop":
         return _("Loop: the call comes back to %(node)s and would go round without end") % {
-            "node": node_name(step.node)
+            "node": node_name(step.node, p)
         }
     if kind == "missing":
         return _("%(target)s does not exist (deleted?): the call cannot go on") % {
@@ -271,7 +271,10 @@ def describe_outcome(route: Route) -> str:
     if route.outcome == "disconnect":
         return _("The call ends without being answered.")
     if route.problem == "loop":
-        names = " → ".join(node_name(n) for n in (*route.loop, *route.loop[:1]))
+        said = list(last.params.get("names") or ()) if last is not None and last.kind == "loop" else []
+        if len(said) != len(route.loop):
+            said = [node_name(n) for n in route.loop]
+        names = " → ".join([*said, *said[:1]])
         return _("Problem: a loop (%(path)s).") % {"path": names}
     if route.problem == "missing_reference":
         return _("Problem: the call is sent to something that does not exist.")

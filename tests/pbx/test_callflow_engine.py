@@ -462,6 +462,12 @@ def test_a_to_b_to_a_is_reported_as_a_loop_not_followed() -> None:
     assert route.loop == ("user:u1", "user:u2")
     assert last(route).kind == "loop"
     assert last(route).params["cycle"] == ["user:u1", "user:u2"]
+    with translation.override("nl"):
+        assert (
+            texts.describe_outcome(route)
+            == "Probleem: een lus (Jan Test (201) → Piet Test (202) → Jan Test (201))."
+        )
+        assert texts.describe(last(route)).startswith("Lus: het gesprek komt terug bij Jan Test (201)")
 
 
 def test_a_group_overflowing_to_itself_is_a_loop() -> None:
