@@ -55,7 +55,8 @@ CODES: dict[str, str] = {
     "schedule_never_open": PROBLEM,
 }
 
-NODE_TYPE = {"user": "user", "hunt_group": "group", "ivr_menu": "menu"}
+NODE_TYPE = engine.NODE_TYPE
+node_of = engine.node_of  # the same node names as the engine and the diagrams
 SECTION = {"user": "users", "hunt_group": "hunt_groups", "ivr_menu": "ivr_menus"}
 FORWARDS = ("always", "busy", "no_answer", "unreachable")
 
@@ -74,22 +75,6 @@ class Finding:
 
 def _finding(code: str, subject: str, **params: Any) -> Finding:
     return Finding(CODES[code], code, subject, params)
-
-
-def node_of(destination: Mapping[str, Any] | None) -> str | None:
-    """The diagram node a destination points at ("user:u1", "voicemail:company", "external:+31…")."""
-    if not destination:
-        return None
-    kind = destination.get("type")
-    if kind in NODE_TYPE:
-        return f"{NODE_TYPE[kind]}:{destination.get('key')}"
-    if kind == "voicemail":
-        return "voicemail:company"
-    if kind == "external":
-        return f"external:{destination.get('number')}"
-    if kind == "extension":  # The old night-mode form: an extension that is no object of the PBX.
-        return f"extension:{destination.get('extension')}"
-    return f"unknown:{kind}"
 
 
 @dataclass(frozen=True)
