@@ -263,6 +263,10 @@ class Resolver:
 def object_label(obj: models.Model, kind: Kind) -> str:
     if kind.singleton:
         return str(capfirst(kind.model._meta.verbose_name))
+    if hasattr(obj, "history_label"):
+        # A model whose usage_label says where it is used (a hunt group's "(doorschakelen na
+        # wachttijd)") names itself here without that.
+        return str(obj.history_label())
     if hasattr(obj, "usage_label"):
         # How the pages name it where it is used ("Gebruiker Jan de Vries (gebruiker, 201)").
         return str(capfirst(obj.usage_label()))

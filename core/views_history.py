@@ -47,13 +47,25 @@ def parse_object(token: str) -> tuple[Kind, int] | None:
 
 
 class HistoryFilterForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Type"), required=False)
-    person = forms.ChoiceField(label=gettext_lazy("Person"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Type"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    person = forms.ChoiceField(
+        label=gettext_lazy("Person"),
+        required=False,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     start = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
     )
     end = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
     )
     object = forms.CharField(required=False, widget=forms.HiddenInput)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
@@ -90,6 +91,10 @@ class HuntGroup(models.Model):
 
     def usage_label(self) -> str:
         return str(_("Hunt group %(name)s (forward after waiting time)") % {"name": self.entry.name})
+
+    def history_label(self) -> str:
+        # The heading of its changes in Geschiedenis ("Belgroep Verkoop (belgroep, 300)"), like a user's.
+        return f"{capfirst(self._meta.verbose_name)} {self.entry.label}"
 
 
 class HuntGroupMember(models.Model):
