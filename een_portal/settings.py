@@ -234,6 +234,8 @@ BROKER_DIR = VAR_DIR / "broker"
 CELERY_BROKER_URL = REDIS_URL or "filesystem://"
 if not REDIS_URL:
     BROKER_DIR.mkdir(parents=True, exist_ok=True)
+    # kombu's filesystem transport, writing each message whole before the worker can see it.
+    CELERY_BROKER_TRANSPORT = "een_portal.broker:Transport"
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": str(BROKER_DIR),
         "data_folder_out": str(BROKER_DIR),
