@@ -11,7 +11,9 @@ import pytest
 import schemathesis
 from conftest_api import token_for
 from django.contrib.staticfiles import finders
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.generation.modes import GenerationMode
@@ -31,9 +33,20 @@ def _schema():
     return schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", get_wsgi_application())
 
 
+@pytest.fixture
+def keep_test_connection():
+    """The WSGI handler closes the database connection when a request ends; the test's connection
+    holds its transaction, so keep it open, as Django's own test client does."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE])
-def test_the_api_keeps_to_its_published_schema(admin, org, mode):
+def test_the_api_keeps_to_its_published_schema(admin, org, mode, keep_test_connection):
     HuntGroupFactory(organisation=org, entry__extension="201")
     PbxUserFactory(organisation=org, entry__extension="2101")
     headers = {"Authorization": f"Bearer {token_for(admin, org)}"}
