@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from callflow_documents import BASE_USER
 
 from pbx.callflow.checks import ADVICE, CODES, PROBLEM, check
 
@@ -15,34 +16,11 @@ GREETING = {"audio": "3a7bd3e2360a3d29eea436fcfb7e44c735d117c42d1c1835420b6b9942
 
 
 def _user(key: str, first: str, extension: str | None, **forwarding: Any) -> dict[str, Any]:
-    return {
-        "key": key,
-        "first_name": first,
-        "last_name": "Jansen",
-        "extension": extension,
-        "external_number": None,
-        "app_login": None,
-        "voicemail": {
-            "enabled": True,
-            "email": f"{first.lower()}@example.nl",
-            "copy_email": None,
-            "direct": False,
-            "on_busy": True,
-            "on_no_answer": True,
-        },
-        "greeting": None,
-        "no_messages": False,
-        "after_greeting": {"action": "hang_up", "destination": None},
-        "forwarding": {
-            "always": None,
-            "busy": None,
-            "no_answer": None,
-            "no_answer_seconds": 20,
-            "unreachable": None,
-            **forwarding,
-        },
-        "night_mode": "follow",
-    }
+    user = copy.deepcopy(BASE_USER)
+    user.update(key=key, first_name=first, last_name="Jansen", extension=extension)
+    user["voicemail"].update(enabled=True, email=f"{first.lower()}@example.nl")
+    user["forwarding"].update(forwarding)
+    return user
 
 
 def _clean() -> dict[str, Any]:
