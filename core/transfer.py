@@ -31,6 +31,7 @@ from typing import Any
 
 import tablib
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.http import HttpResponse
 from django.utils import translation
@@ -90,6 +91,16 @@ def parse_bool(text: str) -> bool:
 
 def show_bool(value: Any) -> str:
     return str(YES if value else NO)
+
+
+def parse_email(text: str) -> str:
+    value = text.strip()
+    if value:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationError(_("Write a valid e-mail address, for example naam@bedrijf.nl.")) from None
+    return value
 
 
 def parse_int(low: int, high: int, message: str) -> Callable[[str], int]:
@@ -181,6 +192,11 @@ class Column:
 
     def accepted_headers(self) -> set[str]:
         return _words(self.label) | {self.key.lower()}
+
+
+def bool_column(key: str, label: Any) -> Column:
+    """A yes/no column; an empty cell keeps what is stored."""
+    return Column(key, label, parse=parse_bool, show=show_bool, blank_keeps=True)
 
 
 # --- Reading -------------------------------------------------------------------------------

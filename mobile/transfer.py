@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -23,29 +21,15 @@ from core.transfer import (
     Importer,
     RowPlan,
     Table,
-    parse_bool,
+    bool_column,
     parse_decimal,
+    parse_email,
     parse_text,
-    show_bool,
     show_choice,
     show_decimal,
 )
 from mobile.models import LimitsAndBlocking, Subscription, SubscriptionKind, SubscriptionStatus
 from mobile.services import subscription_update
-
-
-def parse_email(text: str) -> str:
-    value = text.strip()
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError:
-            raise ValidationError(_("Write a valid e-mail address, for example naam@bedrijf.nl.")) from None
-    return value
-
-
-def _bool(key: str, label: Any) -> Column:
-    return Column(key, label, parse=parse_bool, show=show_bool, blank_keeps=True)
 
 
 def _number(text: str) -> str:
@@ -67,16 +51,16 @@ COLUMNS = (
         "spending_limit", gettext_lazy("Monthly spending limit (€)"), parse=parse_decimal, show=show_decimal
     ),
     Column("data_limit_gb", gettext_lazy("Data limit (GB)"), parse=parse_decimal, show=show_decimal),
-    _bool("alert_50", gettext_lazy("Alert at 50%")),
-    _bool("alert_80", gettext_lazy("Alert at 80%")),
-    _bool("alert_100", gettext_lazy("Alert at 100%")),
+    bool_column("alert_50", gettext_lazy("Alert at 50%")),
+    bool_column("alert_80", gettext_lazy("Alert at 80%")),
+    bool_column("alert_100", gettext_lazy("Alert at 100%")),
     Column("alert_email", gettext_lazy("Alert address"), parse=parse_email),
-    _bool("block_international_calls", gettext_lazy("Block international calls")),
-    _bool("block_roaming_calls", gettext_lazy("Block calls abroad")),
-    _bool("block_roaming_data", gettext_lazy("Block data abroad")),
-    _bool("block_premium_numbers", gettext_lazy("Block premium numbers (090x)")),
-    _bool("block_premium_sms", gettext_lazy("Block premium SMS")),
-    _bool("block_sim", gettext_lazy("Block the whole SIM")),
+    bool_column("block_international_calls", gettext_lazy("Block international calls")),
+    bool_column("block_roaming_calls", gettext_lazy("Block calls abroad")),
+    bool_column("block_roaming_data", gettext_lazy("Block data abroad")),
+    bool_column("block_premium_numbers", gettext_lazy("Block premium numbers (090x)")),
+    bool_column("block_premium_sms", gettext_lazy("Block premium SMS")),
+    bool_column("block_sim", gettext_lazy("Block the whole SIM")),
 )
 
 

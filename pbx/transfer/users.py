@@ -11,8 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -21,11 +19,11 @@ from core.transfer import (
     Importer,
     RowPlan,
     Table,
-    parse_bool,
+    bool_column,
     parse_choice,
+    parse_email,
     parse_int,
     parse_text,
-    show_bool,
     show_choice,
 )
 from pbx.domain.destination import DestinationKind
@@ -45,20 +43,6 @@ from pbx.transfer.common import (
 SECONDS_MESSAGE = gettext_lazy("Choose a number of seconds from 5 to 60, for example 20.")
 
 
-def parse_email(text: str) -> str:
-    value = text.strip()
-    if value:
-        try:
-            validate_email(value)
-        except ValidationError:
-            raise ValidationError(_("Write a valid e-mail address, for example naam@bedrijf.nl.")) from None
-    return value
-
-
-def _bool(key: str, label: Any) -> Column:
-    return Column(key, label, parse=parse_bool, show=show_bool, blank_keeps=True)
-
-
 def _destination(key: str, label: Any) -> Column:
     return Column(key, label, parse=parse_destination, show=show_destination)
 
@@ -68,12 +52,12 @@ COLUMNS = (
     Column("first_name", gettext_lazy("First name"), parse=parse_text(60)),
     Column("last_name", gettext_lazy("Last name"), parse=parse_text(80)),
     Column("phone_number", gettext_lazy("External number"), parse=parse_number, show=show_number),
-    _bool("voicemail_enabled", gettext_lazy("Voicemail on")),
+    bool_column("voicemail_enabled", gettext_lazy("Voicemail on")),
     Column("voicemail_email", gettext_lazy("Voicemail e-mail address"), parse=parse_email),
     Column("voicemail_copy_email", gettext_lazy("Voicemail copy to"), parse=parse_email),
-    _bool("voicemail_direct", gettext_lazy("Voicemail direct")),
-    _bool("voicemail_on_busy", gettext_lazy("Voicemail on busy")),
-    _bool("voicemail_on_no_answer", gettext_lazy("Voicemail on no answer")),
+    bool_column("voicemail_direct", gettext_lazy("Voicemail direct")),
+    bool_column("voicemail_on_busy", gettext_lazy("Voicemail on busy")),
+    bool_column("voicemail_on_no_answer", gettext_lazy("Voicemail on no answer")),
     _destination("forward_always", gettext_lazy("Forward always to")),
     _destination("forward_busy", gettext_lazy("Forward on busy to")),
     _destination("forward_no_answer", gettext_lazy("Forward on no answer to")),
