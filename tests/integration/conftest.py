@@ -60,7 +60,14 @@ def use_broker(settings: Any) -> Iterator[Callable[[str], None]]:
     pools, which were made for the old broker URL. Everything is restored afterwards."""
     from een_portal.celery import app
 
-    saved = {"task_always_eager": app.conf.task_always_eager, "broker_url": app.conf.broker_url}
+    saved = {
+        "task_always_eager": app.conf.task_always_eager,
+        "broker_url": app.conf.broker_url,
+        # Without REDIS_URL the embedded broker's transport is set by name (settings.py), and it
+        # would win over the URL's scheme: a test's redis:// URL needs it cleared.
+        "broker_transport": app.conf.broker_transport,
+        "broker_transport_options": app.conf.broker_transport_options,
+    }
 
     def reset_pools() -> None:
         # kombu keeps one pool per broker URL in a process-wide registry: close and forget them all, so
@@ -74,6 +81,8 @@ def use_broker(settings: Any) -> Iterator[Callable[[str], None]]:
         settings.CELERY_BROKER_URL = url
         app.conf.task_always_eager = False
         app.conf.broker_url = url
+        app.conf.broker_transport = None
+        app.conf.broker_transport_options = {}
         reset_pools()
 
     yield use
