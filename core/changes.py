@@ -15,12 +15,12 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar
 
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.db.models import QuerySet
 from django.dispatch import receiver
 from django.utils import timezone
 from simple_history.signals import pre_create_historical_record
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
 from accounts.models import Organisation, User
 
@@ -151,6 +151,47 @@ def create_children(objects: Sequence[models.Model]) -> None:
     bulk_create_with_history(
         list(objects),
         type(objects[0]),
+        default_user=record.by if record is not None else None,
+        custom_historical_attrs=historical_attrs(objects[0]),
+    )
+
+
+def record_updates(objects: Sequence[models.Model], *, fields: Sequence[str] = ()) -> None:
+    """For changes saved in bulk: writes `fields` of each object (none: already saved, with
+    skip_history_when_saving) and a historical row per object pointing at the current change
+    record, as a save() of each would have written.
+
+    One UPDATE statement run for every object (executemany): Django's bulk_update builds a CASE
+    per column and object, which took 6 of the 10 seconds of changing 2,000 users."""
+    if not objects:
+        return
+    record = _current.get()
+    if record is not None:
+        record.touched = True  # type: ignore[attr-defined]
+    model = type(objects[0])
+    if fields:
+        meta = model._meta
+        by_name = {field.name: field for field in meta.concrete_fields}
+        columns = [by_name[name] for name in fields]
+        assert meta.pk is not None
+        connection = connections[router.db_for_write(model)]
+        quote = connection.ops.quote_name
+        # Only names from the model, quoted by the backend; every value is a parameter.
+        sql = "UPDATE {} SET {} WHERE {} = %s".format(  # noqa: S608
+            quote(meta.db_table),
+            ", ".join(f"{quote(str(column.column))} = %s" for column in columns),
+            quote(str(meta.pk.column)),
+        )
+        rows = [
+            [column.get_db_prep_save(getattr(obj, column.attname), connection) for column in columns]
+            + [obj.pk]
+            for obj in objects
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    get_history_manager_for_model(model).bulk_history_create(
+        list(objects),
+        update=True,
         default_user=record.by if record is not None else None,
         custom_historical_attrs=historical_attrs(objects[0]),
     )

@@ -453,6 +453,25 @@ class Importer:
         """Sends the row through the object's services; raises their ValidationError."""
         raise NotImplementedError
 
+    def write_all(self, plans: Sequence[RowPlan], phase: str) -> None:
+        """Writes a phase's rows, one by one through write(); an importer whose services take
+        many objects at once (the users' pbx_users_create) sends them in one call instead. A
+        row the services refuse gets their errors (refused())."""
+        for plan in plans:
+            try:
+                # Each service call is atomic itself: a refused row leaves nothing behind.
+                self.write(plan, phase)
+            except ValidationError as exc:
+                self.refused(plan, exc)
+
+    def refused(self, plan: RowPlan, exc: ValidationError) -> None:
+        """Puts a service's refusal on the row, each error under the column it is about."""
+        if hasattr(exc, "error_dict"):
+            for key, messages in exc.message_dict.items():
+                plan.fail(self.header_of(key), messages)
+        else:
+            plan.fail("", exc.messages)
+
 
 def export_response(importer: Importer, filename: str) -> HttpResponse:
     columns = list(importer.columns)
@@ -522,14 +541,6 @@ def plan_import(importer: Importer, table: Table) -> Preview:
     return Preview(plans)
 
 
-def _service_errors(importer: Importer, plan: RowPlan, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for key, messages in exc.message_dict.items():
-            plan.fail(importer.header_of(key), messages)
-    else:
-        plan.fail("", exc.messages)
-
-
 def run_import(importer: Importer, preview: Preview, *, apply: bool) -> bool:
     """Sends every row that creates or changes something through the services, in one
     transaction, one change record and one PBX revision. Without `apply` (the preview), or when
@@ -544,14 +555,7 @@ def run_import(importer: Importer, preview: Preview, *, apply: bool) -> bool:
             one_revision(),
         ):
             for phase in importer.phases:
-                for plan in work:
-                    if plan.errors:
-                        continue
-                    try:
-                        # Each service call is atomic itself: a refused row leaves nothing behind.
-                        importer.write(plan, phase)
-                    except ValidationError as exc:
-                        _service_errors(importer, plan, exc)
+                importer.write_all([plan for plan in work if not plan.errors], phase)
         written = apply and preview.ok
         if not written:
             transaction.set_rollback(True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.contrib.auth import password_validation
@@ -24,12 +25,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organisation, PhoneNumber, User
-from core.changes import recorded
+from core.changes import create_children, record_updates, recorded
 from core.revision import config_changed
-from core.versioning import claim_version
+from core.versioning import StaleEdit
 from pbx.domain.destination import DestinationKind
 from pbx.models import AfterGreeting, DirectoryEntry, EntryKind, NightModeFollow, PbxUser
-from pbx.services.directory import destination_assign, entry_delete_check, entry_save
+from pbx.services.directory import (
+    EntryBatch,
+    destination_assign,
+    directory_entries,
+    entry_delete_check,
+)
 from pbx.services.greetings import Upload, greeting_release, greeting_store, read_upload
 
 # The PBX derives the SIP digest from "username:realm:password" (RFC 7616, SHA-256): it gets
@@ -91,17 +97,49 @@ def _app_username_base(organisation: Organisation, first_name: str, last_name: s
     return f"{local}.{organisation.pk}"
 
 
-def _save_new(user: PbxUser, base: str) -> None:
-    """Saves a new user under the first free app username: base@een, base2@een, ..."""
-    for attempt in range(1, 1000):
-        candidate = f"{base}{attempt if attempt > 1 else ''}@{APP_REALM}"
-        if PbxUser.objects.with_scopes_disabled().filter(app_username=candidate).exists():
-            continue
-        user.app_username = candidate
+def _app_usernames(bases: list[str]) -> list[str]:
+    """The first free app username for each base (base@een, base2@een, ...), distinct within the
+    list too; one query per round of candidates (one round, unless namesakes exist)."""
+    chosen: list[str | None] = [None] * len(bases)
+    attempt = dict.fromkeys(range(len(bases)), 1)
+    used: set[str] = set()
+    for _round in range(1000):
+        if not attempt:
+            break
+        candidates = {
+            index: f"{bases[index]}{tries if tries > 1 else ''}@{APP_REALM}"
+            for index, tries in attempt.items()
+        }
+        taken = set(
+            PbxUser.objects.with_scopes_disabled()
+            .filter(app_username__in=set(candidates.values()) - used)
+            .values_list("app_username", flat=True)
+        )
+        for index, candidate in candidates.items():
+            if candidate in taken or candidate in used:
+                attempt[index] += 1
+                continue
+            used.add(candidate)
+            chosen[index] = candidate
+            del attempt[index]
+    if attempt:
+        raise ValidationError(
+            _("No free app username could be made for this user. Change the name slightly.")
+        )
+    return [name for name in chosen if name is not None]
+
+
+def _save_new(users: list[PbxUser], bases: list[str]) -> None:
+    """Inserts new users (with their historical rows) under the first free app usernames."""
+    for _attempt in range(3):
+        for user, username in zip(users, _app_usernames(bases), strict=True):
+            user.app_username = username
         try:
             with transaction.atomic():  # someone may take the same name at the same moment
-                user.save()
+                create_children(users)
         except IntegrityError:
+            for user in users:
+                user.pk = None
             continue
         return
     raise ValidationError(_("No free app username could be made for this user. Change the name slightly."))
@@ -116,12 +154,17 @@ def _check_names(first_name: str, last_name: str) -> dict[str, list[str]]:
     return errors
 
 
-def _apply(user: PbxUser, values: Mapping[str, Any], itself: DirectoryEntry | None) -> dict[str, list[str]]:
+def _apply(
+    user: PbxUser,
+    values: Mapping[str, Any],
+    itself: DirectoryEntry | None,
+    known: Mapping[int, DirectoryEntry] | None = None,
+) -> dict[str, list[str]]:
     """Writes values onto user (not saved); returns the errors keyed by field."""
     errors: dict[str, list[str]] = {}
     for key, value in values.items():
         if key in DESTINATIONS:
-            problems = destination_assign(user, DESTINATIONS[key], value, itself=itself)
+            problems = destination_assign(user, DESTINATIONS[key], value, itself=itself, known=known)
             if problems:
                 errors[key] = problems
         elif key in SETTINGS:
@@ -158,16 +201,28 @@ def _check_rules(user: PbxUser) -> dict[str, list[str]]:
     return errors
 
 
-def _finish(user: PbxUser, errors: dict[str, list[str]]) -> None:
-    """Raises every error found so far together with the model's own checks."""
+# Relations the services set only from objects they checked themselves (the organisation, the
+# entry, the greeting they stored, the destinations destination_clean found in the organisation):
+# full_clean would look each one up again, a query per relation per user.
+CHECKED_RELATIONS = ("organisation", "entry", "greeting", *(f"{p}_entry" for p in DESTINATIONS.values()))
+
+
+def _all_errors(user: PbxUser, errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Every error found so far together with the model's own checks."""
     try:
         # The destination check constraints are not validated here: destination_assign only ever
         # writes a consistent kind/entry/number triple, the database enforces them anyway, and
         # Django checks each with a query (more than half of a save's time in a CSV import).
-        user.full_clean(exclude=["entry", "app_username", *errors], validate_constraints=False)
+        user.full_clean(exclude=[*CHECKED_RELATIONS, "app_username", *errors], validate_constraints=False)
     except ValidationError as exc:
         for key, messages in exc.message_dict.items():
             errors.setdefault(key, []).extend(messages)
+    return errors
+
+
+def _finish(user: PbxUser, errors: dict[str, list[str]]) -> None:
+    """Raises every error found so far together with the model's own checks."""
+    errors = _all_errors(user, errors)
     if errors:
         raise ValidationError(errors)
 
@@ -179,6 +234,26 @@ def _merge_entry_errors(errors: dict[str, list[str]], exc: ValidationError) -> N
             errors.setdefault(key, []).extend(messages)
     else:
         errors.setdefault("extension", []).extend(exc.messages)
+
+
+@dataclass(frozen=True)
+class NewUser:
+    """A user for pbx_users_save to create (see pbx_user_create)."""
+
+    first_name: str
+    last_name: str
+    extension: str | None
+    phone_number: PhoneNumber | None = None
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class UserChange:
+    """A change for pbx_users_save to make (see pbx_user_update)."""
+
+    user: PbxUser
+    values: Mapping[str, Any]
+    expected_version: int | None = None
 
 
 @recorded(gettext_noop("PBX user created"))
@@ -195,29 +270,13 @@ def pbx_user_create(
 ) -> PbxUser:
     """A new user with an extension (required), optionally an external number of the pool and
     settings (see pbx_user_update); the app username is made here and never changes."""
-    first_name, last_name = " ".join(first_name.split()), " ".join(last_name.split())
-    user = PbxUser(organisation=organisation, first_name=first_name, last_name=last_name)
-    errors = _check_names(first_name, last_name)
-    errors.update(_apply(user, values or {}, itself=None))
-    errors.update(_check_rules(user))
-    entry = None
-    try:
-        entry = entry_save(
+    return _one(
+        pbx_users_save(
             organisation=organisation,
-            kind=EntryKind.USER,
-            name=user.full_name or str(extension),
-            extension=extension,
-            phone_number=phone_number,
-            extension_required=True,
+            by=by,
+            items=[NewUser(first_name, last_name, extension, phone_number, values or {})],
         )
-    except ValidationError as exc:
-        _merge_entry_errors(errors, exc)
-    _finish(user, errors)
-    assert entry is not None
-    user.entry = entry
-    _save_new(user, _app_username_base(organisation, first_name, last_name, entry.extension or ""))
-    config_changed(organisation=organisation)
-    return user
+    )
 
 
 @recorded(gettext_noop("PBX user changed"))
@@ -230,37 +289,172 @@ def pbx_user_update(
     destinations (after_greeting_to, forward_always, forward_busy, forward_no_answer,
     forward_unreachable: objects with kind, entry and number). A save from a page loaded at
     an older version is refused (core.versioning.StaleEdit)."""
-    organisation = user.organisation
-    user = (
-        PbxUser.objects.select_for_update(of=("self",))
-        .select_related("entry__phone_number", "organisation")
-        .get(pk=user.pk, organisation=organisation)
+    return _one(
+        pbx_users_save(
+            organisation=user.organisation,
+            by=by,
+            items=[UserChange(user, values, expected_version)],
+        )
     )
-    claim_version(user, expected_version=expected_version)
-    if "first_name" in values:
-        user.first_name = " ".join(str(values["first_name"]).split())
-    if "last_name" in values:
-        user.last_name = " ".join(str(values["last_name"]).split())
-    errors = _check_names(user.first_name, user.last_name)
-    errors.update(_apply(user, values, itself=user.entry))
+
+
+def _one(results: list[PbxUser | ValidationError]) -> PbxUser:
+    [result] = results
+    if isinstance(result, ValidationError):
+        raise result
+    return result
+
+
+@recorded(gettext_noop("PBX users saved"))
+@transaction.atomic
+def pbx_users_save(
+    *, organisation: Organisation, by: User | None, items: Sequence[NewUser | UserChange]
+) -> list[PbxUser | ValidationError]:
+    """Creates and changes many users at once (the CSV import; one is a batch of one), each
+    checked by the same rules and words: per item the saved user, or the ValidationError that
+    refused it (nothing of that item is saved; the others are). Items are checked in order, so an
+    extension a user gives up is free for a later item, and an extension is taken by the first
+    item that asks for it. A few queries for the whole batch, not a dozen per user."""
+    changes = [item for item in items if isinstance(item, UserChange)]
+    stored = {
+        user.pk: user
+        for user in PbxUser.objects.select_for_update(of=("self",))
+        .select_related("entry__phone_number", "organisation")
+        .filter(organisation=organisation, pk__in={item.user.pk for item in changes})
+    }
+    known = directory_entries(
+        organisation=organisation,
+        values=[v for item in items for k, v in item.values.items() if k in DESTINATIONS],
+    )
+    entries = EntryBatch(
+        organisation=organisation,
+        extensions=[
+            item.extension if isinstance(item, NewUser) else item.values.get("extension") for item in items
+        ],
+        numbers=[
+            item.phone_number if isinstance(item, NewUser) else item.values.get("phone_number")
+            for item in items
+        ],
+    )
+    results: list[PbxUser | ValidationError] = []
+    made: list[PbxUser] = []
+    changed: dict[int, PbxUser] = {}
+    for item in items:
+        try:
+            if isinstance(item, NewUser):
+                user = _checked_new(organisation, item, entries, known)
+                made.append(user)
+            else:
+                user = _checked_change(stored.get(item.user.pk), item, entries, known)
+                changed[user.pk] = user
+        except ValidationError as exc:
+            results.append(exc)
+        else:
+            results.append(user)
+    if not made and not changed:
+        return results
+    entries.save()
+    if changed:
+        users = list(changed.values())
+        record_updates(users, fields=_changed_fields(users))
+    if made:
+        for user in made:
+            user.entry = user.entry  # its key, which the entry got on insert
+        _save_new(
+            made,
+            [
+                _app_username_base(organisation, user.first_name, user.last_name, user.entry.extension or "")
+                for user in made
+            ],
+        )
+    config_changed(organisation=organisation)
+    return results
+
+
+def _checked_new(
+    organisation: Organisation, item: NewUser, entries: EntryBatch, known: Mapping[int, DirectoryEntry]
+) -> PbxUser:
+    first_name, last_name = " ".join(item.first_name.split()), " ".join(item.last_name.split())
+    user = PbxUser(organisation=organisation, first_name=first_name, last_name=last_name)
+    errors = _check_names(first_name, last_name)
+    errors.update(_apply(user, item.values, itself=None, known=known))
     errors.update(_check_rules(user))
-    entry = user.entry
+    entry = None
     try:
-        entry_save(
-            organisation=organisation,
+        entry = entries.check(
             kind=EntryKind.USER,
-            name=user.full_name or str(entry.extension),
-            extension=values.get("extension", entry.extension),
-            phone_number=values.get("phone_number", entry.phone_number),
-            entry=entry,
+            name=user.full_name or str(item.extension),
+            extension=item.extension,
+            phone_number=item.phone_number,
             extension_required=True,
         )
     except ValidationError as exc:
         _merge_entry_errors(errors, exc)
     _finish(user, errors)
-    user.save()
-    config_changed(organisation=organisation)
+    assert entry is not None
+    entries.take(entry)
+    user.entry = entry
     return user
+
+
+def _checked_change(
+    user: PbxUser | None, item: UserChange, entries: EntryBatch, known: Mapping[int, DirectoryEntry]
+) -> PbxUser:
+    if user is None:
+        raise ValidationError(_("This was deleted in the meantime by someone else."))
+    # Under the row lock taken on reading: the version bump is this save's own.
+    if item.expected_version is not None and user.version != item.expected_version:
+        raise StaleEdit(user)
+    user._loaded = _snapshot(user)  # type: ignore[attr-defined]
+    values = item.values
+    if "first_name" in values:
+        user.first_name = " ".join(str(values["first_name"]).split())
+    if "last_name" in values:
+        user.last_name = " ".join(str(values["last_name"]).split())
+    errors = _check_names(user.first_name, user.last_name)
+    errors.update(_apply(user, values, itself=user.entry, known=known))
+    errors.update(_check_rules(user))
+    entry = user.entry
+    wanted = (
+        user.full_name or str(entry.extension),
+        values.get("extension", entry.extension),
+        values.get("phone_number", entry.phone_number),
+    )
+    moves = (" ".join(wanted[0].split()), wanted[1], wanted[2]) != (
+        entry.name,
+        entry.extension,
+        entry.phone_number,
+    )
+    if moves:
+        try:
+            entries.check(
+                kind=EntryKind.USER,
+                name=wanted[0],
+                extension=wanted[1],
+                phone_number=wanted[2],
+                entry=entry,
+                extension_required=True,
+            )
+        except ValidationError as exc:
+            _merge_entry_errors(errors, exc)
+    _finish(user, errors)
+    if moves:
+        entries.take(entry)
+    user.version += 1
+    return user
+
+
+def _snapshot(user: PbxUser) -> dict[str, Any]:
+    return {field.attname: getattr(user, field.attname) for field in PbxUser._meta.concrete_fields}
+
+
+def _changed_fields(users: Sequence[PbxUser]) -> list[str]:
+    """The columns any of the users changed since it was read (one UPDATE per column set)."""
+    fields = {"version"}
+    for user in users:
+        loaded = user._loaded  # type: ignore[attr-defined]
+        fields.update(name for name, value in _snapshot(user).items() if loaded[name] != value)
+    return [PbxUser._meta.get_field(name).name for name in sorted(fields) if name != "id"]
 
 
 @recorded(gettext_noop("PBX user deleted"))

@@ -1,19 +1,21 @@
 """CSV export and import of the Telefooncentrale's users (issue 15), matched by extension.
 
-Every row goes through pbx.services.users (pbx_user_create / pbx_user_update), the same rules
-and words as the pages. Forwarding is written in a second pass, so a row may forward to a user
+Every row goes through pbx.services.users, the same rules and words as the pages: all rows of a
+phase in one call of pbx_users_save, which the pages' single create and change go through too. Forwarding is written in a second pass, so a row may forward to a user
 that a later row of the same file creates. Not in the CSV: the greeting (a file), the app
 password (never shown) and what happens after the greeting.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
+from accounts.models import PhoneNumber
 from core.transfer import (
     Column,
     Importer,
@@ -27,14 +29,16 @@ from core.transfer import (
     show_choice,
 )
 from pbx.domain.destination import DestinationKind
-from pbx.models import NightModeFollow, PbxUser
+from pbx.models import DirectoryEntry, NightModeFollow, PbxUser
 from pbx.services import users as services
 from pbx.transfer.common import (
     destination_value,
+    directory_of,
     parse_destination,
     parse_extension,
     parse_number,
     pool_number,
+    pool_of,
     show_destination,
     show_number,
     stored_destination,
@@ -92,6 +96,8 @@ class UserImporter(Importer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.created: dict[int, PbxUser] = {}
+        self.pool: dict[str, PhoneNumber] = {}
+        self.directory: dict[str, DirectoryEntry] = {}
 
     def _users(self) -> Iterable[PbxUser]:
         return services.pbx_users(organisation=self.organisation).order_by("entry__extension", "pk")
@@ -137,38 +143,56 @@ class UserImporter(Importer):
     def _settings(self, plan: RowPlan, keys: Iterable[str]) -> dict[str, Any]:
         return {key: plan.values[key] for key in keys if key in plan.values and key not in DESTINATION_KEYS}
 
-    def _direct(self, plan: RowPlan, keys: Iterable[str]) -> dict[str, Any]:
-        """Destinations that name no extension (voicemail, external): written with the row itself."""
-        return {
-            key: destination_value(self.organisation, plan.values[key], key)
-            for key in keys
-            if key in plan.values
-            and plan.values[key].kind in (DestinationKind.VOICEMAIL, DestinationKind.EXTERNAL)
-        }
+    def write_all(self, plans: Sequence[RowPlan], phase: str) -> None:
+        """Every row of a phase in one call of pbx_users_save, in the file's order (2,000 users:
+        a second or two, not half a minute): first the users with their settings, then, once
+        every user exists, the forwards to an extension."""
+        if phase == "main":
+            self.pool = pool_of(self.organisation)
+        else:
+            self.directory = directory_of(self.organisation)
+        ready: list[RowPlan] = []
+        items: list[services.NewUser | services.UserChange] = []
+        for plan in plans:
+            try:
+                item = self._item(plan, phase)
+            except ValidationError as exc:
+                self.refused(plan, exc)
+                continue
+            if item is not None:
+                ready.append(plan)
+                items.append(item)
+        if not items:
+            return
+        try:
+            results = services.pbx_users_save(organisation=self.organisation, by=self.by, items=items)
+        except ValidationError as exc:  # the batch as a whole: someone took a name meanwhile
+            self.refused(ready[0], exc)
+            return
+        for plan, result in zip(ready, results, strict=True):
+            if isinstance(result, ValidationError):
+                self.refused(plan, result)
+            elif plan.target is None:
+                self.created[plan.number] = result
 
-    def write(self, plan: RowPlan, phase: str) -> None:
+    def _item(self, plan: RowPlan, phase: str) -> services.NewUser | services.UserChange | None:
+        """What the row asks of the service in this phase (None: nothing)."""
         if phase == "main":
             if plan.target is None:
-                self.created[plan.number] = services.pbx_user_create(
-                    organisation=self.organisation,
-                    by=self.by,
+                return services.NewUser(
                     first_name=plan.values.get("first_name", ""),
                     last_name=plan.values.get("last_name", ""),
                     extension=plan.values["extension"],
-                    phone_number=pool_number(self.organisation, plan.values.get("phone_number", "")),
+                    phone_number=self._number(plan.values.get("phone_number", "")),
                     values={**self._settings(plan, SETTINGS), **self._direct(plan, DESTINATION_KEYS)},
                 )
-                return
             values = self._settings(plan, [key for key in plan.changed if key != "phone_number"])
             if "phone_number" in plan.changed:
-                values["phone_number"] = pool_number(self.organisation, plan.values["phone_number"])
-            if values:
-                services.pbx_user_update(user=plan.target, by=self.by, values=values)
-            return
-        # Forwarding, once every row's user exists.
+                values["phone_number"] = self._number(plan.values["phone_number"])
+            return services.UserChange(plan.target, values) if values else None
         user = self.created.get(plan.number, plan.target)
         if user is None:
-            return
+            return None
         if plan.target is None:  # a new user: only forwards to an extension are left
             wanted = {
                 key: plan.values[key]
@@ -177,9 +201,24 @@ class UserImporter(Importer):
             }
         else:
             wanted = {key: plan.values[key] for key in plan.changed if key in DESTINATION_KEYS}
-        if wanted:
-            services.pbx_user_update(
-                user=user,
-                by=self.by,
-                values={key: destination_value(self.organisation, dest, key) for key, dest in wanted.items()},
-            )
+        if not wanted:
+            return None
+        return services.UserChange(
+            user,
+            {
+                key: destination_value(self.organisation, dest, key, directory=self.directory)
+                for key, dest in wanted.items()
+            },
+        )
+
+    def _number(self, number: str) -> PhoneNumber | None:
+        return pool_number(self.organisation, number, pool=self.pool)
+
+    def _direct(self, plan: RowPlan, keys: Iterable[str]) -> dict[str, Any]:
+        """Destinations that name no extension (voicemail, external): written with the row itself."""
+        return {
+            key: destination_value(self.organisation, plan.values[key], key)
+            for key in keys
+            if key in plan.values
+            and plan.values[key].kind in (DestinationKind.VOICEMAIL, DestinationKind.EXTERNAL)
+        }

@@ -257,3 +257,74 @@ def test_it_refuses_a_too_large_file_before_reading_it(org):
     with pytest.raises(ValidationError) as refused:
         services.pbx_user_set_greeting(user=jan, by=None, upload=Huge())
     assert "groter dan 5 MB" in refused.value.messages[0]
+
+
+# --- Many at once (pbx_users_save, the CSV import's path) -----------------------------------
+
+
+def test_a_batch_checks_in_order_an_extension_given_up_is_free_for_a_later_item_only(org):
+    jan = _create(org)
+    number = PhoneNumberFactory(organisation=org)
+    later = services.pbx_users_save(
+        organisation=org,
+        by=None,
+        items=[
+            services.UserChange(jan, {"extension": "301"}),
+            services.NewUser("Piet", "Bakker", "201", number),
+        ],
+    )
+    assert [type(result) for result in later] == [PbxUser, PbxUser]
+    assert DirectoryEntry.objects.get(organisation=org, extension="201").name == "Piet Bakker"
+    earlier = services.pbx_users_save(
+        organisation=org,
+        by=None,
+        items=[
+            services.NewUser("Kees", "Smit", "301"),
+            services.UserChange(jan, {"extension": "302"}),
+        ],
+    )
+    refused, moved = earlier
+    assert isinstance(refused, ValidationError) and isinstance(moved, PbxUser)
+    assert "Extensie 301 is al in gebruik bij Jan de Vries" in " ".join(refused.message_dict["extension"])
+    assert not PbxUser.objects.filter(organisation=org, first_name="Kees").exists()
+    assert DirectoryEntry.objects.get(organisation=org, extension="302").name == "Jan de Vries"
+
+
+def test_a_batch_gives_a_number_and_an_app_username_to_one_item_each(org):
+    number = PhoneNumberFactory(organisation=org)
+    first, second, third = services.pbx_users_save(
+        organisation=org,
+        by=None,
+        items=[
+            services.NewUser("Jan", "de Vries", "201", number),
+            services.NewUser("Jan", "de Vries", "202", number),
+            services.NewUser("Jan", "de Vries", "203"),
+        ],
+    )
+    assert first.entry.phone_number == number
+    assert "al in gebruik" in " ".join(second.message_dict["phone_number"])
+    assert [first.app_username, third.app_username] == [
+        f"jan.devries.{org.pk}@een",
+        f"jan.devries.{org.pk}2@een",
+    ]
+    assert _revision(org) == 1  # one batch, one revision
+
+
+def test_a_batch_refuses_a_stale_or_deleted_user_and_saves_the_others(org):
+    jan, piet = _create(org), _create(org, "Piet", "Bakker", "202")
+    gone = _create(org, "Kees", "Smit", "203")
+    services.pbx_user_delete(user=gone, by=None)
+    stale, deleted, fine = services.pbx_users_save(
+        organisation=org,
+        by=None,
+        items=[
+            services.UserChange(jan, {"last_name": "Jansen"}, expected_version=jan.version - 1),
+            services.UserChange(gone, {"last_name": "Smid"}),
+            services.UserChange(piet, {"last_name": "de Bakker"}, expected_version=piet.version),
+        ],
+    )
+    assert isinstance(stale, StaleEdit) and stale.current.last_name == "de Vries"
+    assert "verwijderd" in " ".join(deleted.messages)
+    assert fine.last_name == "de Bakker" and fine.version == piet.version + 1
+    jan.refresh_from_db()
+    assert jan.last_name == "de Vries"
