@@ -12,7 +12,7 @@ Each feature's service calls these inside its own transaction and change record.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -116,43 +116,31 @@ def _entry_check(
     return extension
 
 
-def entry_save(
-    *,
-    organisation: Organisation,
-    kind: str,
-    name: str,
-    extension: str | None,
-    phone_number: PhoneNumber | None,
-    entry: DirectoryEntry | None = None,
-    extension_required: bool = False,
-) -> DirectoryEntry:
+class EntryValues(TypedDict):
+    """What a feature asks of its directory entry (entry_save, EntryBatch.check): `entry` is the
+    stored one to change (absent or None: a new entry)."""
+
+    kind: str
+    name: str
+    extension: str | None
+    phone_number: PhoneNumber | None
+    entry: NotRequired[DirectoryEntry | None]
+    extension_required: NotRequired[bool]
+
+
+def entry_save(*, organisation: Organisation, **wanted: Unpack[EntryValues]) -> DirectoryEntry:
     """Creates or changes a directory entry; call inside the feature's transaction.
 
-    Errors are keyed by "extension" and "phone_number" so forms show them on their field.
+    Errors are keyed by "extension" and "phone_number" so forms show them on their field. A
+    batch of one (EntryBatch): one save and many are checked and written the same way.
     """
-    exclude = entry.pk if entry else None
-    extension = _entry_check(
-        organisation=organisation,
-        extension=extension,
-        phone_number=phone_number,
-        extension_required=extension_required,
-        holds=lambda number: _others(DirectoryEntry.objects.filter(phone_number=number), exclude).exists(),
-        owner_of=lambda wanted: _others(
-            DirectoryEntry.objects.filter(organisation=organisation, extension=wanted), exclude
-        ).first(),
+    batch = EntryBatch(
+        organisation=organisation, extensions=[wanted["extension"]], numbers=[wanted["phone_number"]]
     )
-    if entry is None:
-        entry = DirectoryEntry(organisation=organisation, kind=kind)
-    entry.name = " ".join(name.split())
-    entry.extension = extension
-    entry.phone_number = phone_number
-    try:
-        # A savepoint: the other administrator's save may win between the check and ours.
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError as exc:
-        raise _lost_race(organisation, extension, exclude) from exc
-    return entry
+    checked = batch.check(**wanted)
+    batch.take(checked)
+    batch.save()
+    return checked
 
 
 def _lost_race(organisation: Organisation, extension: str | None, exclude: int | None) -> ValidationError:
@@ -210,18 +198,11 @@ class EntryBatch:
         self._stored: dict[int, tuple[str | None, int | None]] = {}
         self._taken: list[DirectoryEntry] = []
 
-    def check(
-        self,
-        *,
-        kind: str,
-        name: str,
-        extension: str | None,
-        phone_number: PhoneNumber | None,
-        entry: DirectoryEntry | None = None,
-        extension_required: bool = False,
-    ) -> DirectoryEntry:
+    def check(self, **wanted: Unpack[EntryValues]) -> DirectoryEntry:
         """The entry with the new values (not saved; a new one when `entry` is None), or
         entry_save's ValidationError (then `entry` is left as it was)."""
+        entry = wanted.get("entry")
+        extension, phone_number = wanted["extension"], wanted["phone_number"]
         own: object = entry.pk if entry is not None else object()  # a new entry holds nothing yet
         if entry is not None and entry.pk not in self._stored:
             self._stored[entry.pk] = (entry.extension, entry.phone_number_id)
@@ -229,13 +210,13 @@ class EntryBatch:
             organisation=self.organisation,
             extension=extension,
             phone_number=phone_number,
-            extension_required=extension_required,
+            extension_required=wanted.get("extension_required", False),
             holds=lambda number: number.pk in self._holders and self._holders[number.pk] != own,
             owner_of=lambda wanted: self._other_owner(wanted, entry),
         )
         if entry is None:
-            entry = DirectoryEntry(organisation=self.organisation, kind=kind)
-        entry.name = " ".join(name.split())
+            entry = DirectoryEntry(organisation=self.organisation, kind=wanted["kind"])
+        entry.name = " ".join(wanted["name"].split())
         entry.extension = extension
         entry.phone_number = phone_number
         return entry
