@@ -1,4 +1,5 @@
 """Retention of the history (issue 14): older change records and historical rows are pruned.
+And of the CSV uploads a preview kept but nobody applied (IMPORT_UPLOAD_HOURS, default 24).
 
 HISTORY_RETENTION_DAYS (default 730). Per object the newest row from before the cut-off is
 kept, so the oldest remaining change can still be shown and put back. Deletes in batches, so
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db.models import Max
 from django.utils import timezone
 
+from . import uploads
 from .history_lines import kinds
 from .models import ChangeRecord
 
@@ -45,3 +47,10 @@ def prune_history() -> int:
         records.filter(pk__in=batch).delete()
         removed += len(batch)
     return removed
+
+
+@shared_task(acks_late=True, soft_time_limit=300, time_limit=360)
+def prune_import_uploads() -> int:
+    """Deletes CSV uploads older than IMPORT_UPLOAD_HOURS: a preview nobody applied. Applying
+    later says the file is gone and asks to upload it again; nothing is half written."""
+    return uploads.prune("imports", older_than=timedelta(hours=settings.IMPORT_UPLOAD_HOURS))

@@ -5,12 +5,14 @@ only through a view that has checked the visitor may see the file.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse
+from django.utils import timezone
 
 
 def private_storage() -> FileSystemStorage:
@@ -26,6 +28,27 @@ def store(folder: str, name: str, data: bytes) -> str:
         if saved != path:  # another process stored the same content at the same moment
             storage.delete(saved)
     return path
+
+
+def prune(folder: str, *, older_than: timedelta) -> int:
+    """Deletes the files under folder/<sub folder>/ last written before `older_than` ago (the CSV
+    uploads that a preview kept and nobody applied); returns how many went."""
+    storage = private_storage()
+    if not storage.exists(folder):
+        return 0
+    cutoff = timezone.now() - older_than
+    removed = 0
+    subfolders, _files = storage.listdir(folder)
+    for subfolder in subfolders:
+        for name in storage.listdir(f"{folder}/{subfolder}")[1]:
+            path = f"{folder}/{subfolder}/{name}"
+            try:
+                if storage.get_modified_time(path) < cutoff:
+                    storage.delete(path)
+                    removed += 1
+            except FileNotFoundError:  # applied (and deleted) meanwhile
+                continue
+    return removed
 
 
 def read(path: str) -> bytes:

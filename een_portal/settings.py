@@ -292,7 +292,15 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "schedule": 3600.0,
         "options": {"expires": 3600},
     },
+    # CSV import: the uploads a preview kept for "Doorvoeren" and nobody applied.
+    "core-prune-import-uploads": {
+        "task": "core.tasks.prune_import_uploads",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
 }
+# How long an import's preview can still be applied (its upload is kept this long).
+IMPORT_UPLOAD_HOURS = int(os.environ.get("IMPORT_UPLOAD_HOURS", "24"))
 # How long the history ("Geschiedenis") keeps who changed what: two years by default.
 HISTORY_RETENTION_DAYS = int(os.environ.get("HISTORY_RETENTION_DAYS", "730"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

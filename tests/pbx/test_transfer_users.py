@@ -366,3 +366,28 @@ def test_an_extension_taken_by_someone_else_meanwhile_is_a_clear_error_not_a_ser
     assert response.status_code == 400  # the preview, with the row's error
     [problem] = response.context["preview"].errors
     assert "202" in problem.message and "Kees Smit" in problem.message
+
+
+def test_a_preview_nobody_applied_is_removed_after_a_day_and_applying_it_then_asks_for_the_file(
+    admin_client, org, settings
+):
+    import os
+    import time
+
+    from core.tasks import prune_import_uploads
+    from core.uploads import private_storage
+
+    old = _upload(admin_client, "Extensie;Voornaam;Achternaam\n201;Jan;de Vries\n")
+    fresh = _upload(admin_client, "Extensie;Voornaam;Achternaam\n202;Piet;Bakker\n")
+    folder = f"imports/{org.pk}"
+    old_path = private_storage().path(f"{folder}/{old.context['upload']}.csv")
+    day_and_a_bit = time.time() - (settings.IMPORT_UPLOAD_HOURS + 1) * 3600
+    os.utime(old_path, (day_and_a_bit, day_and_a_bit))
+
+    assert prune_import_uploads() == 1
+    assert private_storage().listdir(folder)[1] == [f"{fresh.context['upload']}.csv"]
+    late = _apply(admin_client, old)
+    assert late.status_code == 400
+    assert "Het geüploade bestand is niet gevonden" in late.content.decode()
+    assert not PbxUser.objects.filter(organisation=org).exists()
+    assert _apply(admin_client, fresh).status_code == 302
