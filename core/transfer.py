@@ -255,6 +255,21 @@ class Table:
         return any(column.key == key for column in self.columns)
 
 
+def _row_numbers(text: str, delimiter: str, height: int) -> list[int]:
+    """The spreadsheet's row number of each data row: tablib skips blank lines, a spreadsheet
+    shows them as empty rows (and a quoted cell over several lines is one row)."""
+    records = [
+        number
+        for number, cells in enumerate(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1
+        )
+        if cells
+    ]
+    if len(records) != height + 1:  # not how tablib read it: count its rows instead
+        return list(range(2, height + 2))
+    return records[1:]
+
+
 def read_table(data: bytes, columns: Sequence[Column]) -> Table:
     if len(data) > MAX_BYTES:
         raise FileProblem(
@@ -269,8 +284,9 @@ def read_table(data: bytes, columns: Sequence[Column]) -> Table:
     if not text.strip():
         raise FileProblem([_("The file is empty. Upload a CSV file with a header row and one row per line.")])
     dataset = tablib.Dataset()
+    delimiter = separator(text)
     try:
-        dataset.load(io.StringIO(text, newline=""), format="csv", delimiter=separator(text))
+        dataset.load(io.StringIO(text, newline=""), format="csv", delimiter=delimiter)
     except tablib.InvalidDimensions:
         raise FileProblem(
             [
@@ -312,7 +328,7 @@ def read_table(data: bytes, columns: Sequence[Column]) -> Table:
         problems.append(_("The columns this import knows are: %(columns)s.") % {"columns": listed})
         raise FileProblem(problems)
     rows = []
-    for index, values in enumerate(dataset, start=2):
+    for index, values in zip(_row_numbers(text, delimiter, dataset.height), dataset, strict=True):
         cells = {
             column.key: str(value or "").strip()
             for column, value in zip(found, values, strict=False)

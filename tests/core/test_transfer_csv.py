@@ -58,6 +58,13 @@ def test_it_reads_commas_quoted_fields_with_separators_inside_and_trailing_empty
     assert table.rows[1].cells["last_name"] == "Bakker\nsenior"
 
 
+def test_rows_are_numbered_as_the_spreadsheet_shows_them_blank_lines_and_multi_line_cells_included():
+    text = 'Extensie;Voornaam;Achternaam\n201;Jan;A\n\n202;Piet;B\n;;\n203;"Kees\nJr.";C\n204;Anna;D\n\n'
+    table = _read(text.encode())
+    numbered = [(row.number, row.cells["extension"]) for row in table.rows]
+    assert numbered == [(2, "201"), (4, "202"), (6, "203"), (7, "204")]
+
+
 def test_english_headers_are_accepted_in_a_dutch_page_and_case_does_not_matter():
     table = _read(b"EXTENSION;first name;Achternaam\n201;Jan;Vries\n")
     assert table.rows[0].cells == {"extension": "201", "first_name": "Jan", "last_name": "Vries"}
