@@ -465,6 +465,12 @@ class Importer:
     def check_row(self, plan: RowPlan, table: Table) -> None:
         """Checks that need the whole row (e.g. what a new object needs); add to plan.errors."""
 
+    def creates(self, plan: RowPlan) -> bool:
+        """Whether the row makes a new object: it matches none, and its key cell is sound (a row
+        whose key is refused may be meant for a stored object: no "what a new one needs" then)."""
+        key_header = self.column(self.key).header
+        return plan.target is None and not any(problem.column == key_header for problem in plan.errors)
+
     def write(self, plan: RowPlan, phase: str) -> None:
         """Sends the row through the object's services; raises their ValidationError."""
         raise NotImplementedError

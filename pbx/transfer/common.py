@@ -150,3 +150,27 @@ def pool_number(
             }
         )
     return found
+
+
+class PoolNumbers:
+    """For an importer of objects with an external number: the organisation's pool read once,
+    and the check that a row's number is in it, made while planning so the preview lists it
+    with the row's other errors (the services check it again on writing)."""
+
+    organisation: Organisation
+    _pool: dict[str, PhoneNumber] | None = None
+
+    def pool(self) -> dict[str, PhoneNumber]:
+        if self._pool is None:
+            self._pool = pool_of(self.organisation)
+        return self._pool
+
+    def number(self, number: str) -> PhoneNumber | None:
+        """The pool's PhoneNumber for a parsed cell ("" for none); ValidationError outside the pool."""
+        return pool_number(self.organisation, number, pool=self.pool())
+
+    def check_number(self, plan: Any, header: str) -> None:
+        try:
+            self.number(plan.values.get("phone_number", ""))
+        except ValidationError as exc:
+            plan.fail(header, exc.message_dict["phone_number"])

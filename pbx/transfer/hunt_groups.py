@@ -34,11 +34,11 @@ from pbx.models import Distribution, HuntGroup, HuntGroupMember, NightModeFollow
 from pbx.services import hunt_groups as services
 from pbx.transfer.common import (
     NOWHERE,
+    PoolNumbers,
     destination_value,
     parse_destination,
     parse_extension,
     parse_number,
-    pool_number,
     show_destination,
     show_number,
     stored_destination,
@@ -128,7 +128,7 @@ def _member_ref(member: Any) -> str:
     return member.extension or (member.phone_number.number if member.phone_number else "")
 
 
-class HuntGroupImporter(Importer):
+class HuntGroupImporter(PoolNumbers, Importer):
     columns = COLUMNS
     key = "extension"
     summary = gettext_noop("CSV import of hunt groups")
@@ -190,7 +190,8 @@ class HuntGroupImporter(Importer):
         return f"{plan.key} {name}".strip()
 
     def check_row(self, plan: RowPlan, table: Table) -> None:
-        if plan.target is None and not plan.errors and not plan.values.get("name"):
+        self.check_number(plan, self.column("phone_number").header)
+        if self.creates(plan) and not plan.values.get("name"):
             plan.fail(self.column("name").header, [_("Enter a name for the group, for example Verkoop.")])
 
     def _members(self, plan: RowPlan) -> list[int]:
@@ -223,7 +224,7 @@ class HuntGroupImporter(Importer):
                     by=self.by,
                     name=plan.values["name"],
                     extension=plan.values.get("extension") or None,
-                    phone_number=pool_number(self.organisation, plan.values.get("phone_number", "")),
+                    phone_number=self.number(plan.values.get("phone_number", "")),
                     values=settings,
                 )
                 return
@@ -232,7 +233,7 @@ class HuntGroupImporter(Importer):
                 if key in plan.changed:
                     values[key] = plan.values[key] or None
             if "phone_number" in plan.changed:
-                values["phone_number"] = pool_number(self.organisation, plan.values["phone_number"])
+                values["phone_number"] = self.number(plan.values["phone_number"])
             if values:
                 services.hunt_group_update(group=plan.target, by=self.by, values=values)
             return

@@ -15,7 +15,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
-from accounts.models import PhoneNumber
 from core.transfer import (
     Column,
     Importer,
@@ -32,12 +31,12 @@ from pbx.domain.destination import DestinationKind
 from pbx.models import DirectoryEntry, NightModeFollow, PbxUser
 from pbx.services import users as services
 from pbx.transfer.common import (
+    PoolNumbers,
     destination_value,
     directory_of,
     parse_destination,
     parse_extension,
     parse_number,
-    pool_number,
     pool_of,
     show_destination,
     show_number,
@@ -86,7 +85,7 @@ SETTINGS = tuple(
 )
 
 
-class UserImporter(Importer):
+class UserImporter(PoolNumbers, Importer):
     columns = COLUMNS
     key = "extension"
     summary = gettext_noop("CSV import of PBX users")
@@ -96,7 +95,6 @@ class UserImporter(Importer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.created: dict[int, PbxUser] = {}
-        self.pool: dict[str, PhoneNumber] = {}
         self.directory: dict[str, DirectoryEntry] = {}
 
     def _users(self) -> Iterable[PbxUser]:
@@ -130,7 +128,8 @@ class UserImporter(Importer):
         return f"{plan.key} {name}".strip()
 
     def check_row(self, plan: RowPlan, table: Table) -> None:
-        if plan.target is None and not plan.errors:
+        self.check_number(plan, self.column("phone_number").header)
+        if self.creates(plan):
             for key in ("first_name", "last_name"):
                 if not plan.values.get(key):
                     message = (
@@ -148,7 +147,7 @@ class UserImporter(Importer):
         a second or two, not half a minute): first the users with their settings, then, once
         every user exists, the forwards to an extension."""
         if phase == "main":
-            self.pool = pool_of(self.organisation)
+            self._pool = pool_of(self.organisation)  # fresh: the preview may be minutes old
         else:
             self.directory = directory_of(self.organisation)
         ready: list[RowPlan] = []
@@ -183,12 +182,12 @@ class UserImporter(Importer):
                     first_name=plan.values.get("first_name", ""),
                     last_name=plan.values.get("last_name", ""),
                     extension=plan.values["extension"],
-                    phone_number=self._number(plan.values.get("phone_number", "")),
+                    phone_number=self.number(plan.values.get("phone_number", "")),
                     values={**self._settings(plan, SETTINGS), **self._direct(plan, DESTINATION_KEYS)},
                 )
             values = self._settings(plan, [key for key in plan.changed if key != "phone_number"])
             if "phone_number" in plan.changed:
-                values["phone_number"] = self._number(plan.values["phone_number"])
+                values["phone_number"] = self.number(plan.values["phone_number"])
             return services.UserChange(plan.target, values) if values else None
         user = self.created.get(plan.number, plan.target)
         if user is None:
@@ -210,9 +209,6 @@ class UserImporter(Importer):
                 for key, dest in wanted.items()
             },
         )
-
-    def _number(self, number: str) -> PhoneNumber | None:
-        return pool_number(self.organisation, number, pool=self.pool)
 
     def _direct(self, plan: RowPlan, keys: Iterable[str]) -> dict[str, Any]:
         """Destinations that name no extension (voicemail, external): written with the row itself."""

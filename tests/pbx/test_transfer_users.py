@@ -391,3 +391,13 @@ def test_a_preview_nobody_applied_is_removed_after_a_day_and_applying_it_then_as
     assert "Het geüploade bestand is niet gevonden" in late.content.decode()
     assert not PbxUser.objects.filter(organisation=org).exists()
     assert _apply(admin_client, fresh).status_code == 302
+
+
+def test_a_row_with_several_mistakes_lists_each_of_them(admin_client, org):
+    text = "Extensie;Voornaam;Achternaam;Extern nummer\n201;Els;;020 999 9999\n"
+    response = _upload(admin_client, text)
+    assert response.status_code == 400
+    said = {(problem.column, problem.message) for problem in response.context["preview"].errors}
+    assert {column for column, _ in said} == {"Achternaam", "Extern nummer"}
+    [number] = [message for column, message in said if column == "Extern nummer"]
+    assert "is niet een van de nummers van uw organisatie" in number
