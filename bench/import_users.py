@@ -40,7 +40,8 @@ from django_scopes import scope, scopes_disabled  # noqa: E402
 from accounts.models import Organisation, PhoneNumber  # noqa: E402
 from core.models import ChangeRecord, PbxSync  # noqa: E402
 from core.transfer import csv_text, plan_import, read_table, run_import  # noqa: E402
-from pbx.models import DirectoryEntry, PbxUser  # noqa: E402
+from pbx.models import DirectoryEntry, HuntGroup, HuntGroupMember, PbxUser  # noqa: E402
+from pbx.transfer.hunt_groups import HuntGroupImporter  # noqa: E402
 from pbx.transfer.users import UserImporter  # noqa: E402
 
 USERS = int(os.environ.get("BENCH_USERS", "2000"))
@@ -51,6 +52,8 @@ NAME = "CSV-benchmark BV"
 def organisation() -> Organisation:
     with scopes_disabled():
         for old in Organisation.objects.filter(name=NAME):
+            HuntGroupMember.objects.filter(group__organisation=old).delete()  # PROTECTs the users
+            HuntGroup.objects.filter(organisation=old).delete()
             PbxUser.objects.filter(organisation=old).delete()
             DirectoryEntry.objects.filter(organisation=old).delete()
             old.delete()
@@ -140,6 +143,30 @@ def run(org: Organisation, data: bytes, *, apply: bool) -> tuple[float, dict[str
     return total, preview.counts
 
 
+def hunt_groups(org: Organisation) -> None:
+    """200 hunt groups of 10 of the users each, imported the same way (preview, then apply)."""
+    rows = [
+        [str(7000 + g), f"Groep {g}", ", ".join(str(2000 + (g * 10 + m) % USERS) for m in range(10))]
+        for g in range(200)
+    ]
+    data = csv_text(["Extensie", "Naam", "Leden"], rows).encode()
+    total = 0.0
+    for apply in (False, True):
+        importer = HuntGroupImporter(organisation=org, by=None)
+        preview, s = timed(
+            "apply: plan and write" if apply else "preview: plan and dry run",
+            lambda importer=importer, apply=apply: _planned_run(importer, data, apply=apply),
+        )
+        total += s
+    print(f"  {'END TO END':<44} {total:6.2f} s  {preview.counts}")
+
+
+def _planned_run(importer: HuntGroupImporter, data: bytes, *, apply: bool):
+    preview = plan_import(importer, read_table(data, importer.columns))
+    assert run_import(importer, preview, apply=apply) == apply, preview.errors[:3]
+    return preview
+
+
 def through_the_pages(org: Organisation, data: bytes) -> None:
     """What the administrator waits for: the upload answered with the preview page (2,000 rows of
     HTML), then "Doorvoeren" answered with the redirect; the portal's own middleware and views."""
@@ -153,6 +180,8 @@ def through_the_pages(org: Organisation, data: bytes) -> None:
     with scopes_disabled():
         admin, _ = User.objects.get_or_create(email="bench-import@example.com")
         Membership.objects.get_or_create(user=admin, organisation=org, defaults={"role": Role.ADMIN})
+        HuntGroupMember.objects.filter(group__organisation=org).delete()
+        HuntGroup.objects.filter(organisation=org).delete()
         PbxUser.objects.filter(organisation=org).delete()
         DirectoryEntry.objects.filter(organisation=org).delete()
     client = Client()
@@ -213,6 +242,8 @@ def main() -> None:
         print("A file that changes every row (surname, voicemail, a third forward to a colleague):")
         total, counts = run(org, the_file(org, changed=True), apply=True)
         print(f"  {'END TO END':<44} {total:6.2f} s  {counts}")
+        print("200 hunt groups of 10 members (the users above):")
+        hunt_groups(org)
         print("Through the pages (the import page's upload and Doorvoeren, 2,000 new users):")
         through_the_pages(org, data)
         print("Export:")

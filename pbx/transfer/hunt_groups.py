@@ -138,6 +138,7 @@ class HuntGroupImporter(PoolNumbers, Importer):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.created: dict[int, HuntGroup] = {}
+        self._candidates: dict[str, int] | None = None  # members by extension or E.164 number
 
     def _groups(self) -> list[HuntGroup]:
         groups = list(services.hunt_groups(organisation=self.organisation).order_by("entry__name", "pk"))
@@ -195,14 +196,16 @@ class HuntGroupImporter(PoolNumbers, Importer):
             plan.fail(self.column("name").header, [_("Enter a name for the group, for example Verkoop.")])
 
     def _members(self, plan: RowPlan) -> list[int]:
+        if self._candidates is None:  # read once, when the first group's members are written
+            self._candidates = {}
+            for entry in services.member_candidates(organisation=self.organisation):
+                if entry.phone_number is not None:
+                    self._candidates.setdefault(entry.phone_number.number, entry.pk)
+                if entry.extension:
+                    self._candidates.setdefault(entry.extension, entry.pk)
         ids = []
         for ref in plan.values["members"]:
-            entries = services.member_candidates(organisation=self.organisation)
-            found = (
-                entries.filter(phone_number__number=ref).first()
-                if ref.startswith("+")
-                else entries.filter(extension=ref).first()
-            )
+            found = self._candidates.get(ref)
             if found is None:
                 raise ValidationError(
                     {
@@ -212,7 +215,7 @@ class HuntGroupImporter(PoolNumbers, Importer):
                         % {"member": show_members((ref,))}
                     }
                 )
-            ids.append(found.pk)
+            ids.append(found)
         return ids
 
     def write(self, plan: RowPlan, phase: str) -> None:
