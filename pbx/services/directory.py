@@ -197,6 +197,7 @@ class EntryBatch:
         # What the batch's stored entries had when loaded: (extension, number), by pk.
         self._stored: dict[int, tuple[str | None, int | None]] = {}
         self._taken: list[DirectoryEntry] = []
+        self._taken_ids: set[int] = set()
 
     def check(self, **wanted: Unpack[EntryValues]) -> DirectoryEntry:
         """The entry with the new values (not saved; a new one when `entry` is None), or
@@ -246,7 +247,9 @@ class EntryBatch:
             self._owners[entry.extension] = entry
         if entry.phone_number_id is not None:
             self._holders[entry.phone_number_id] = entry.pk if entry.pk is not None else entry
-        self._taken.append(entry)
+        if id(entry) not in self._taken_ids:  # the same entry twice in a batch: written once
+            self._taken_ids.add(id(entry))
+            self._taken.append(entry)
 
     def save(self) -> None:
         """Writes every taken entry: the ones that move (another extension or number) one by one

@@ -405,7 +405,8 @@ def _checked_change(
     # Under the row lock taken on reading: the version bump is this save's own.
     if item.expected_version is not None and user.version != item.expected_version:
         raise StaleEdit(user)
-    user._loaded = _snapshot(user)  # type: ignore[attr-defined]
+    if not hasattr(user, "_loaded"):  # the same user twice in a batch: compare with the stored row
+        user._loaded = _snapshot(user)  # type: ignore[attr-defined]
     values = item.values
     if "first_name" in values:
         user.first_name = " ".join(str(values["first_name"]).split())

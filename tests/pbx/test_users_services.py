@@ -328,3 +328,19 @@ def test_a_batch_refuses_a_stale_or_deleted_user_and_saves_the_others(org):
     assert fine.last_name == "de Bakker" and fine.version == piet.version + 1
     jan.refresh_from_db()
     assert jan.last_name == "de Vries"
+
+
+def test_a_batch_that_changes_the_same_user_twice_writes_both_changes(org):
+    jan = _create(org)
+    first, second = services.pbx_users_save(
+        organisation=org,
+        by=None,
+        items=[
+            services.UserChange(jan, {"last_name": "Jansen", "extension": "301"}),
+            services.UserChange(jan, {"night_mode": "on"}),
+        ],
+    )
+    assert first is second
+    jan.refresh_from_db()
+    assert (jan.last_name, jan.entry.extension, jan.night_mode) == ("Jansen", "301", "on")
+    assert jan.entry.history.count() == 2  # created, then changed once
