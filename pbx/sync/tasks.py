@@ -204,8 +204,9 @@ def reconcile() -> int:
         waiting = behind.filter(next_attempt_at__gt=now, waiting_for_pbx=True)
         if len(ids) < RECONCILE_BATCH and waiting.exists() and pbx_answers():
             ids += waiting.values_list("organisation_id", flat=True)[: RECONCILE_BATCH - len(ids)]
-        # Claim: the next reconciles leave these alone while their push is on its way (or lost).
-        PbxSync.objects.filter(organisation_id__in=ids).update(
+        # Claim: the next reconciles leave these alone while their push is on its way (or lost). Only
+        # while still behind: a push that finished since the read above must not be left with a claim.
+        PbxSync.objects.filter(organisation_id__in=ids, applied_revision__lt=F("desired_revision")).update(
             next_attempt_at=now + timedelta(seconds=CLAIM_SECONDS), waiting_for_pbx=False
         )
     for organisation_id in ids:

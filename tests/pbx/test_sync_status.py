@@ -3,6 +3,7 @@ from datetime import timedelta
 
 import httpx
 import pytest
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import get_scope
@@ -125,6 +126,32 @@ def test_it_reconciles_organisations_that_are_behind(org, other_org, monkeypatch
     assert queued == [org.pk]
     # The push is on its way: the next run (seconds later) does not queue it again.
     assert tasks.reconcile.apply().get() == 0
+
+
+def test_a_push_that_finishes_while_reconcile_runs_is_not_left_with_a_claim(org, monkeypatch):
+    """Reconcile reads who is behind, then claims them; a push that lands in between keeps its
+    row clean (no next attempt): the page shows "doorgevoerd" and nothing waits on a stale claim."""
+    from django.db import connection
+
+    config_changed(organisation=org)
+    monkeypatch.setattr("pbx.sync.tasks.push_config.delay", lambda org_id, **kw: None)
+    landed = []
+
+    def push_lands_after_the_read(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if not landed and sql.lstrip().upper().startswith("SELECT") and "pbx_pbxsync" in sql.lower():
+            landed.append(True)
+            PbxSync.objects.filter(organisation=org).update(
+                applied_revision=F("desired_revision"), next_attempt_at=None
+            )
+        return result
+
+    with connection.execute_wrapper(push_lands_after_the_read):
+        tasks.reconcile.apply().get()
+    assert landed
+    sync = PbxSync.objects.get(organisation=org)
+    assert sync.applied_revision == sync.desired_revision
+    assert sync.next_attempt_at is None
 
 
 def test_it_counts_attempts_per_outage_not_per_change(org, monkeypatch):
