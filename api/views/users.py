@@ -29,7 +29,7 @@ class PbxUserViewMixin(ApiView):
     product = "pbx"
 
     def users(self) -> QuerySet[PbxUser]:
-        return service.pbx_users(organisation=self.organisation).order_by("last_name", "first_name", "pk")
+        return service.pbx_users(organisation=self.organisation)
 
     def user(self, pk: int) -> PbxUser:
         user = self.users().filter(pk=pk).first()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from simple_history.models import HistoricalRecords
@@ -98,7 +99,7 @@ class PbxUser(models.Model):
     class Meta:
         verbose_name = _("PBX user")
         verbose_name_plural = _("PBX users")
-        ordering = ["last_name", "first_name", "pk"]
+        ordering = [Lower("last_name"), Lower("first_name"), "pk"]
         constraints = [
             destination_constraint(prefix, "pbx_pbxuser")
             for prefix in (

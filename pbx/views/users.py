@@ -85,7 +85,7 @@ def forwarding_summary(user: PbxUser) -> str:
 @product_required("pbx")
 def user_list(request: PortalRequest) -> HttpResponse:
     search = UserSearchForm(request.GET or None)
-    users = services.pbx_users(organisation=request.organisation).order_by("last_name", "first_name", "pk")
+    users = services.pbx_users(organisation=request.organisation)
     query = ""
     if search.is_valid():
         query = search.cleaned_data["q"].strip()
