@@ -57,6 +57,7 @@ from core.models import PbxSync  # noqa: E402
 from core.revision import config_changed  # noqa: E402
 from pbx.domain.audio import inspect_wav, tone_wav  # noqa: E402
 from pbx.domain.ivr import KEYPAD  # noqa: E402
+from pbx.domain.names import surname_key  # noqa: E402
 from pbx.models import (  # noqa: E402
     AfterGreeting,
     AfterHours,
@@ -237,6 +238,7 @@ def generate_users(organisation: Organisation) -> str:
             entry=entry,
             first_name=first,
             last_name=last,
+            sort_name=surname_key(last),  # what save() would set; bulk_create does not call it
             app_username=f"bench-{organisation.pk}-{i}",
             app_secret=f"{i:064x}" if i % 3 else "",
             voicemail_enabled=voicemail,

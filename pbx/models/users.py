@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -11,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation
 from core.history import HistoricalBase
+from pbx.domain.names import surname_key
 
 from .destination import destination_constraint, destination_fields
 from .directory import DirectoryEntry
@@ -32,6 +35,10 @@ class PbxUser(models.Model):
     entry = models.OneToOneField(DirectoryEntry, on_delete=models.CASCADE, related_name="user")
     first_name = models.CharField(_("first name"), max_length=60)
     last_name = models.CharField(_("last name"), max_length=80)
+    # What the users sort by, as in a Dutch phone book: pbx.domain.names.surname_key of the last
+    # name, set by save() and by the batched service (pbx.services.users), so a list of
+    # thousands sorts on an index.
+    sort_name = models.CharField(max_length=80, editable=False, default="")
 
     # App / Outlook login (R5.3): the PBX gets only a secret derived from the password.
     app_username = models.CharField(_("username"), max_length=120, unique=True)
@@ -99,7 +106,9 @@ class PbxUser(models.Model):
     class Meta:
         verbose_name = _("PBX user")
         verbose_name_plural = _("PBX users")
-        ordering = [Lower("last_name"), Lower("first_name"), "pk"]
+        # As in a Dutch phone book: "de Vries" under V, then by first name (pbx.domain.names).
+        ordering = ["sort_name", Lower("first_name"), Lower("last_name"), "pk"]
+        indexes = [models.Index(fields=["organisation", "sort_name"], name="pbx_user_phone_book")]
         constraints = [
             destination_constraint(prefix, "pbx_pbxuser")
             for prefix in (
@@ -113,6 +122,13 @@ class PbxUser(models.Model):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.sort_name = surname_key(self.last_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "last_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "sort_name"}
+        super().save(*args, **kwargs)
 
     @property
     def full_name(self) -> str:

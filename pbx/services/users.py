@@ -29,6 +29,7 @@ from core.changes import create_children, record_updates, recorded
 from core.revision import config_changed
 from core.versioning import StaleEdit
 from pbx.domain.destination import DestinationKind
+from pbx.domain.names import surname_key
 from pbx.models import AfterGreeting, DirectoryEntry, EntryKind, NightModeFollow, PbxUser
 from pbx.services.directory import (
     EntryBatch,
@@ -321,6 +322,7 @@ def pbx_users_save(
         for user in PbxUser.objects.select_for_update(of=("self",))
         .select_related("entry__phone_number", "organisation")
         .filter(organisation=organisation, pk__in={item.user.pk for item in changes})
+        .order_by("pk")  # locks in one order, whatever the list's
     }
     known = directory_entries(
         organisation=organisation,
@@ -375,7 +377,12 @@ def _checked_new(
     organisation: Organisation, item: NewUser, entries: EntryBatch, known: Mapping[int, DirectoryEntry]
 ) -> PbxUser:
     first_name, last_name = " ".join(item.first_name.split()), " ".join(item.last_name.split())
-    user = PbxUser(organisation=organisation, first_name=first_name, last_name=last_name)
+    user = PbxUser(
+        organisation=organisation,
+        first_name=first_name,
+        last_name=last_name,
+        sort_name=surname_key(last_name),
+    )
     errors = _check_names(first_name, last_name)
     errors.update(_apply(user, item.values, itself=None, known=known))
     errors.update(_check_rules(user))
@@ -412,6 +419,7 @@ def _checked_change(
         user.first_name = " ".join(str(values["first_name"]).split())
     if "last_name" in values:
         user.last_name = " ".join(str(values["last_name"]).split())
+        user.sort_name = surname_key(user.last_name)
     errors = _check_names(user.first_name, user.last_name)
     errors.update(_apply(user, values, itself=user.entry, known=known))
     errors.update(_check_rules(user))

@@ -88,19 +88,21 @@ def test_it_lists_users_with_number_voicemail_forwarding_and_night_mode(admin_cl
     assert "Wie in dit portaal mag inloggen, regelt u onder Gebruikers bovenaan." in html
 
 
-def test_it_lists_users_by_surname_whatever_its_case(admin_client, org, jan):
+def test_it_lists_users_as_a_dutch_phone_book_does(admin_client, org, jan):
     for first, last, extension in (
         ("Piet", "Bakker", "202"),
         ("Anna", "van Dam", "203"),
         ("Kees", "Smit", "204"),
+        ("Eva", "Van den Berg", "205"),
+        ("Bram", "Vries", "206"),
     ):
         services.pbx_user_create(
             organisation=org, by=None, first_name=first, last_name=last, extension=extension
         )
     html = admin_client.get(reverse("pbx:users")).content.decode()
-    names = ["Piet Bakker", "Jan de Vries", "Kees Smit", "Anna van Dam"]
+    names = ["Piet Bakker", "Eva Van den Berg", "Anna van Dam", "Kees Smit", "Bram Vries", "Jan de Vries"]
     positions = [html.index(f">{name}<") for name in names]
-    assert positions == sorted(positions), "by surname whatever its case, not capitals first"
+    assert positions == sorted(positions), "by surname without its tussenvoegsel, then first name"
 
 
 @pytest.mark.parametrize("query", ["bakker", "202", "020 555 1000", "+31205551000"])
