@@ -2,6 +2,8 @@
 
 The tussenvoegsel (the "van", "de", "van der" in front) is written as part of the last name but
 is skipped when sorting; whatever is left decides, and the name is only then compared as typed.
+The key is stored (PbxUser.sort_name): a change to the prefixes needs a migration that fills it
+again, as pbx/migrations/0011 does.
 """
 
 from __future__ import annotations

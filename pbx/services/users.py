@@ -355,6 +355,8 @@ def pbx_users_save(
             results.append(user)
     if not made and not changed:
         return results
+    for user in [*made, *changed.values()]:
+        user.sort_name = surname_key(user.last_name)  # what save() sets; the batch writes in bulk
     entries.save()
     if changed:
         users = list(changed.values())
@@ -377,12 +379,7 @@ def _checked_new(
     organisation: Organisation, item: NewUser, entries: EntryBatch, known: Mapping[int, DirectoryEntry]
 ) -> PbxUser:
     first_name, last_name = " ".join(item.first_name.split()), " ".join(item.last_name.split())
-    user = PbxUser(
-        organisation=organisation,
-        first_name=first_name,
-        last_name=last_name,
-        sort_name=surname_key(last_name),
-    )
+    user = PbxUser(organisation=organisation, first_name=first_name, last_name=last_name)
     errors = _check_names(first_name, last_name)
     errors.update(_apply(user, item.values, itself=None, known=known))
     errors.update(_check_rules(user))
@@ -419,7 +416,6 @@ def _checked_change(
         user.first_name = " ".join(str(values["first_name"]).split())
     if "last_name" in values:
         user.last_name = " ".join(str(values["last_name"]).split())
-        user.sort_name = surname_key(user.last_name)
     errors = _check_names(user.first_name, user.last_name)
     errors.update(_apply(user, values, itself=user.entry, known=known))
     errors.update(_check_rules(user))

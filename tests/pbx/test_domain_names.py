@@ -7,6 +7,7 @@ from django_scopes import scopes_disabled
 
 from pbx.domain.names import surname_key
 from pbx.models import PbxUser
+from pbx.services import users as services
 
 from factories import PbxUserFactory
 
@@ -50,8 +51,6 @@ def test_the_database_sorts_users_as_the_python_key_does(org):
 
 @pytest.mark.django_db
 def test_a_user_made_or_renamed_by_the_service_sorts_by_its_new_name(org):
-    from pbx.services import users as services
-
     smit = services.pbx_user_create(
         organisation=org, by=None, first_name="Kees", last_name="Smit", extension="601"
     )
